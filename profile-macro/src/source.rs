@@ -1,0 +1,146 @@
+// Where the function is in its file, and its source text, found at compile
+// time so that the report needs no source file at run time.
+//
+// The body's text comes straight from the compiler (`source_text` of the
+// brace group's span covers the whole block, comments included). The
+// signature lines before the body's `{` are laid out from their tokens'
+// positions, which reproduces them exactly but for comments inside the
+// signature.
+
+use proc_macro2::{LineColumn, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::ItemFn;
+
+/// The function's place in its file and its text.
+pub(crate) struct FnSource {
+    /// Line of the signature's first token (after any attributes).
+    pub(crate) first_line: usize,
+    /// Line of the body's closing brace.
+    pub(crate) close_line: usize,
+    /// Lines `first_line..=close_line`, joined with `\n`.
+    pub(crate) text: String,
+}
+
+impl FnSource {
+    pub(crate) fn of(func: &ItemFn) -> FnSource {
+        let mut head = TokenStream::new();
+        func.vis.to_tokens(&mut head);
+        func.sig.to_tokens(&mut head);
+        let mut tokens = Vec::new();
+        collect_leaves(head, &mut tokens);
+
+        let braces = func.block.brace_token.span;
+        let open = braces.open().start();
+        let close_line = braces.close().start().line;
+        let first_line = tokens.first().map_or(open.line, |t| t.line).min(open.line);
+
+        let text = match braces.join().source_text() {
+            Some(body) if body.lines().count() == close_line + 1 - open.line => {
+                let mut lines = layout(&tokens, first_line, open.line);
+                let mut body_lines = body.lines();
+                if let Some(last) = lines.last_mut() {
+                    pad_to(last, open.column);
+                    last.push_str(body_lines.next().unwrap_or(""));
+                }
+                lines.extend(body_lines.map(str::to_string));
+                lines.join("\n")
+            }
+            // No source text (or text that does not match the positions, as
+            // for code produced by some macros): lay the whole function out
+            // from its tokens.
+            _ => {
+                let mut body = TokenStream::new();
+                func.block.to_tokens(&mut body);
+                collect_leaves(body, &mut tokens);
+                layout(&tokens, first_line, close_line).join("\n")
+            }
+        };
+        FnSource {
+            first_line,
+            close_line: close_line.max(first_line),
+            text,
+        }
+    }
+
+    /// Number of source lines, and so of per-line slots.
+    pub(crate) fn len(&self) -> usize {
+        self.close_line + 1 - self.first_line
+    }
+
+    /// The slot of the line on which `span` starts, if it is in the function.
+    pub(crate) fn slot(&self, span: Span) -> Option<usize> {
+        let line = span.start().line;
+        (self.first_line..=self.close_line)
+            .contains(&line)
+            .then(|| line - self.first_line)
+    }
+}
+
+/// A token's text at its position.
+struct Leaf {
+    line: usize,
+    column: usize,
+    text: String,
+}
+
+fn collect_leaves(tokens: TokenStream, out: &mut Vec<Leaf>) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+                    proc_macro2::Delimiter::Brace => ("{", "}"),
+                    proc_macro2::Delimiter::Bracket => ("[", "]"),
+                    proc_macro2::Delimiter::None => ("", ""),
+                };
+                // syn rebuilds delimiters with one span for the whole group,
+                // so the closing one is placed by the group's end.
+                let end = group.span_close().end();
+                push_leaf(out, group.span_open().start(), open);
+                collect_leaves(group.stream(), out);
+                let close_at = LineColumn {
+                    line: end.line,
+                    column: end.column.saturating_sub(close.len()),
+                };
+                push_leaf(out, close_at, close);
+            }
+            other => push_leaf(out, other.span().start(), &other.to_string()),
+        }
+    }
+}
+
+fn push_leaf(out: &mut Vec<Leaf>, start: LineColumn, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    out.push(Leaf {
+        line: start.line,
+        column: start.column,
+        text: text.to_string(),
+    });
+}
+
+/// Lines `first..=last`, each token written at its column.
+fn layout(tokens: &[Leaf], first: usize, last: usize) -> Vec<String> {
+    let mut lines = vec![String::new(); last + 1 - first];
+    for token in tokens {
+        if let Some(line) = token.line.checked_sub(first).and_then(|i| lines.get_mut(i)) {
+            if line.chars().count() > token.column {
+                // A token the layout cannot place (a position from another
+                // file, or out of order) still gets a separating space.
+                line.push(' ');
+            } else {
+                pad_to(line, token.column);
+            }
+            line.push_str(&token.text);
+        }
+    }
+    lines
+}
+
+fn pad_to(line: &mut String, column: usize) {
+    let width = line.chars().count();
+    if width < column {
+        line.extend(std::iter::repeat_n(' ', column - width));
+    }
+}

@@ -1,0 +1,343 @@
+// One running call of a profiled function, and the probes its body calls.
+//
+// The frame lives on the profiled function's own stack (pinned, so that the
+// thread-local pointer to it stays valid), and the probes reach it through
+// that pointer. Attribution is exclusive and in source order: whatever the
+// thread allocates or frees between one probe and the next belongs to the
+// line that was running. Calls are inclusive, because a nested frame does not
+// touch its parent's line snapshot.
+//
+// Occurrences are counted in the frame itself and added to the shared
+// per-line table once, when the frame ends: a probe that saw no allocation
+// writes nothing shared (the max-type figures only read, unless they rise).
+
+use std::cell::Cell;
+use std::marker::PhantomPinned;
+use std::pin::Pin;
+use std::ptr;
+
+use crate::alloc::process_live;
+use crate::config;
+use crate::exit;
+use crate::site::{LineSlot, Site};
+use crate::thread::{with_thread, Counters, ThreadState};
+
+/// How a probe counts an occurrence of the line it switches to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Count {
+    /// When the line differs from the one that was running: a statement.
+    IfChanged,
+    /// Always: a new iteration of a loop header.
+    Always,
+    /// Never: a `for` statement, whose iterations are counted by its iterator.
+    Never,
+}
+
+pub(crate) struct FrameCore {
+    site: &'static Site,
+    active: Cell<bool>,
+    parent: Cell<*const FrameCore>,
+    occurrences: Cell<*const Cell<u32>>,
+    len: usize,
+    /// The slot of the line now running.
+    current: Cell<u32>,
+    /// Thread counters when the running line started.
+    start: Cell<Counters>,
+    start_live: Cell<i64>,
+    /// What nested calls of this same function already attributed to their
+    /// own rows while the running line ran; subtracted so that a recursive
+    /// function's totals equal what really happened.
+    excluded: Cell<Counters>,
+    /// Thread counters when the frame was entered.
+    entry: Cell<Counters>,
+    /// The thread's high-water mark when the frame was entered, restored
+    /// (raised by this frame's own highs) when it ends, so that the caller's
+    /// running line still sees the peak reached inside this call.
+    entry_high: Cell<i64>,
+    max_high: Cell<i64>,
+}
+
+/// A running call of a profiled function. Created only by `#[profile]`.
+#[doc(hidden)]
+pub struct Frame<const N: usize> {
+    core: FrameCore,
+    occurrences: [Cell<u32>; N],
+    _pinned: PhantomPinned,
+}
+
+impl<const N: usize> Frame<N> {
+    #[doc(hidden)]
+    #[inline]
+    pub fn new(site: &'static Site) -> Self {
+        Frame {
+            core: FrameCore {
+                site,
+                active: Cell::new(false),
+                parent: Cell::new(ptr::null()),
+                occurrences: Cell::new(ptr::null()),
+                len: N,
+                current: Cell::new(0),
+                start: Cell::new(Counters::default()),
+                start_live: Cell::new(0),
+                excluded: Cell::new(Counters::default()),
+                entry: Cell::new(Counters::default()),
+                entry_high: Cell::new(0),
+                max_high: Cell::new(0),
+            },
+            occurrences: [const { Cell::new(0) }; N],
+            _pinned: PhantomPinned,
+        }
+    }
+
+    /// Starts the call: the signature line runs.
+    #[doc(hidden)]
+    #[inline]
+    pub fn enter(self: Pin<&Self>) {
+        if !config::enabled() {
+            return;
+        }
+        let core = &self.core;
+        core.site.register();
+        exit::ensure_report_at_exit();
+        with_thread(|t| {
+            core.occurrences.set(self.occurrences.as_ptr());
+            core.parent.set(t.top.get());
+            t.top.set(core);
+            let now = t.snapshot();
+            let live = t.live();
+            core.entry.set(now);
+            core.start.set(now);
+            core.start_live.set(live);
+            core.entry_high.set(t.high.get());
+            core.max_high.set(live);
+            t.high.set(live);
+            core.current.set(0);
+            core.bump(0);
+            core.active.set(true);
+            if let Some(slot) = core.site.slot(0) {
+                LineSlot::raise(&slot.mem_usage, process_live());
+            }
+        });
+    }
+}
+
+impl<const N: usize> Drop for Frame<N> {
+    fn drop(&mut self) {
+        if self.core.active.get() {
+            with_thread(|t| self.core.finish(t));
+        }
+    }
+}
+
+impl FrameCore {
+    #[inline(always)]
+    fn bump(&self, slot: u32) {
+        if (slot as usize) < self.len {
+            // SAFETY: `occurrences` points at the frame's own array of `len`
+            // cells, set by `enter` after the frame was pinned.
+            let cell = unsafe { &*self.occurrences.get().add(slot as usize) };
+            cell.set(cell.get().wrapping_add(1));
+        }
+    }
+
+    #[inline(always)]
+    fn switch(&self, t: &ThreadState, slot: u32, count: Count) {
+        // Another statement of the line that is running continues it: one
+        // execution, one peak. Only a new loop iteration restarts a line.
+        if slot == self.current.get() && count != Count::Always {
+            return;
+        }
+        self.close_line(t);
+        if count != Count::Never {
+            self.bump(slot);
+        }
+        self.current.set(slot);
+    }
+
+    /// Accounts what happened since the running line started to that line,
+    /// and starts a new measurement.
+    #[inline(always)]
+    fn close_line(&self, t: &ThreadState) {
+        let now = t.snapshot();
+        let live = t.live();
+        let high = t.high.get();
+        if high > self.max_high.get() {
+            self.max_high.set(high);
+        }
+        if let Some(slot) = self.site.slot(self.current.get()) {
+            let delta = now.since(self.start.get()).minus(self.excluded.get());
+            slot.add(delta);
+            let peak = high.saturating_sub(self.start_live.get());
+            if peak > 0 {
+                LineSlot::raise(&slot.peak, peak as u64);
+            }
+            LineSlot::raise(&slot.mem_usage, process_live());
+        }
+        self.start.set(now);
+        self.start_live.set(live);
+        self.excluded.set(Counters::default());
+        t.high.set(live);
+    }
+
+    /// Adds the occurrences counted in the frame to the shared table.
+    fn flush_occurrences(&self) {
+        for i in 0..self.len {
+            // SAFETY: as in `bump`.
+            let cell = unsafe { &*self.occurrences.get().add(i) };
+            let n = cell.replace(0);
+            if n != 0 {
+                if let Some(slot) = self.site.slot(i as u32) {
+                    slot.occurrences
+                        .fetch_add(u64::from(n), std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    fn finish(&self, t: &ThreadState) {
+        self.close_line(t);
+        self.flush_occurrences();
+        self.active.set(false);
+        let high = self
+            .entry_high
+            .get()
+            .max(self.max_high.get())
+            .max(t.high.get());
+        t.high.set(high);
+        t.top.set(self.parent.get());
+        // Whatever this call did is now in this function's rows; take it out
+        // of the enclosing call of the same function, if any.
+        let total = t.snapshot().since(self.entry.get());
+        let mut p = self.parent.get();
+        while !p.is_null() {
+            // SAFETY: frames on the thread's chain are pinned and alive until
+            // they unlink themselves, which happens after their callees'.
+            let outer = unsafe { &*p };
+            if ptr::eq(outer.site, self.site) {
+                outer.excluded.set(outer.excluded.get().plus(total));
+                break;
+            }
+            p = outer.parent.get();
+        }
+    }
+}
+
+/// Brings the figures of calls still running on this thread up to date, so
+/// that a report taken inside a profiled function (or at a
+/// `std::process::exit` inside one) includes them.
+pub(crate) fn flush_running_frames() {
+    with_thread(|t| {
+        let mut carried = i64::MIN;
+        let mut p = t.top.get();
+        while !p.is_null() {
+            // SAFETY: as in `FrameCore::finish`.
+            let f = unsafe { &*p };
+            t.high.set(t.high.get().max(carried));
+            let before = t.high.get();
+            f.close_line(t);
+            f.flush_occurrences();
+            carried = carried
+                .max(before)
+                .max(f.max_high.get())
+                .max(f.entry_high.get());
+            p = f.parent.get();
+        }
+    });
+}
+
+#[inline(always)]
+fn step(site: &'static Site, slot: u32, count: Count) {
+    with_thread(|t| {
+        let top = t.top.get();
+        if top.is_null() {
+            return;
+        }
+        // SAFETY: `top` is a pinned, live frame (see `FrameCore::finish`).
+        let f = unsafe { &*top };
+        if ptr::eq(f.site, site) {
+            f.switch(t, slot, count);
+        }
+    });
+}
+
+/// Probe before a statement: its line starts running.
+#[doc(hidden)]
+#[inline(always)]
+pub fn line(site: &'static Site, slot: u32) {
+    step(site, slot, Count::IfChanged);
+}
+
+/// Probe at a loop header: one more evaluation of the header.
+#[doc(hidden)]
+#[inline(always)]
+pub fn iteration(site: &'static Site, slot: u32) {
+    step(site, slot, Count::Always);
+}
+
+/// Probe before a `for` statement: its line runs, its iterator counts it.
+#[doc(hidden)]
+#[inline(always)]
+pub fn enter_line(site: &'static Site, slot: u32) {
+    step(site, slot, Count::Never);
+}
+
+/// Switches to the closing-brace line when dropped: declared just before the
+/// function's tail expression (and inside `return`), so it runs after the
+/// returned value is computed and before the function's locals drop.
+#[doc(hidden)]
+pub struct CloseMarker {
+    site: &'static Site,
+    slot: u32,
+}
+
+impl CloseMarker {
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn new(site: &'static Site, slot: u32) -> Self {
+        CloseMarker { site, slot }
+    }
+}
+
+impl Drop for CloseMarker {
+    #[inline(always)]
+    fn drop(&mut self) {
+        step(self.site, self.slot, Count::IfChanged);
+    }
+}
+
+/// Wraps a `for` loop's iterator: each `next()` is one evaluation of the loop
+/// header (n + 1 for n iterations, like memory_profiler), and what the
+/// iterator itself allocates belongs to the header line.
+#[doc(hidden)]
+pub struct IterProbe<I> {
+    inner: I,
+    site: &'static Site,
+    slot: u32,
+}
+
+impl<I: Iterator> IterProbe<I> {
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn new<T: IntoIterator<IntoIter = I>>(iterable: T, site: &'static Site, slot: u32) -> Self {
+        IterProbe {
+            inner: iterable.into_iter(),
+            site,
+            slot,
+        }
+    }
+}
+
+impl<I: Iterator> Iterator for IterProbe<I> {
+    type Item = I::Item;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<I::Item> {
+        iteration(self.site, self.slot);
+        self.inner.next()
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}

@@ -1,0 +1,56 @@
+// Byte figures as people read them: `0 B`, `512 B`, `1.5 KiB`, `98.4 MiB`.
+
+use crate::render::Unit;
+
+const STEPS: [(Unit, &str, u64); 4] = [
+    (Unit::GiB, "GiB", 1 << 30),
+    (Unit::MiB, "MiB", 1 << 20),
+    (Unit::KiB, "KiB", 1 << 10),
+    (Unit::B, "B", 1),
+];
+
+/// Formats a byte count. With `Unit::Auto` the largest unit in which the
+/// value is at least 1 is used; bytes are always whole, larger units get
+/// `precision` decimals.
+pub(crate) fn format_bytes(value: i128, unit: Unit, precision: usize) -> String {
+    let magnitude = value.unsigned_abs();
+    let (name, size) = match unit {
+        Unit::Auto => STEPS
+            .iter()
+            .find(|(_, _, size)| magnitude >= u128::from(*size))
+            .map_or(("B", 1), |(_, name, size)| (*name, *size)),
+        fixed => STEPS
+            .iter()
+            .find(|(u, _, _)| *u == fixed)
+            .map_or(("B", 1), |(_, name, size)| (*name, *size)),
+    };
+    if size == 1 {
+        return format!("{value} {name}");
+    }
+    format!("{:.*} {name}", precision, value as f64 / size as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_scales_to_the_largest_whole_unit() {
+        assert_eq!(format_bytes(0, Unit::Auto, 1), "0 B");
+        assert_eq!(format_bytes(1023, Unit::Auto, 1), "1023 B");
+        assert_eq!(format_bytes(1024, Unit::Auto, 1), "1.0 KiB");
+        assert_eq!(format_bytes(1536, Unit::Auto, 1), "1.5 KiB");
+        assert_eq!(format_bytes(1 << 20, Unit::Auto, 1), "1.0 MiB");
+        assert_eq!(format_bytes(103_200_000, Unit::Auto, 1), "98.4 MiB");
+        assert_eq!(format_bytes(3 << 30, Unit::Auto, 2), "3.00 GiB");
+        assert_eq!(format_bytes(-(1 << 20), Unit::Auto, 1), "-1.0 MiB");
+        assert_eq!(format_bytes(-12, Unit::Auto, 1), "-12 B");
+    }
+
+    #[test]
+    fn a_fixed_unit_is_used_for_every_value() {
+        assert_eq!(format_bytes(1 << 20, Unit::KiB, 0), "1024 KiB");
+        assert_eq!(format_bytes(512, Unit::MiB, 4), "0.0005 MiB");
+        assert_eq!(format_bytes(1 << 20, Unit::B, 3), "1048576 B");
+    }
+}

@@ -1,0 +1,253 @@
+//! Exact per-line figures: bytes, allocation calls, peaks and occurrences.
+//!
+//! Each test profiles its own function, and every figure asserted here is
+//! counted per thread, so the tests may run in parallel in one process.
+
+mod common;
+
+use common::{closing, figures, stats};
+use memprof::report;
+
+memprof::install!();
+
+#[memprof::profile]
+fn one_mebibyte() -> usize {
+    let buffer = Vec::<u8>::with_capacity(1 << 20);
+    buffer.capacity()
+}
+
+#[test]
+fn a_vec_with_capacity_is_exactly_its_bytes_and_drops_on_the_closing_brace() {
+    assert_eq!(one_mebibyte(), 1 << 20);
+    let r = report();
+    // (occurrences, allocs, allocated, freed, increment, peak)
+    assert_eq!(
+        figures(stats(&r, "one_mebibyte", "with_capacity")),
+        (1, 1, 1_048_576, 0, 1_048_576, 1_048_576)
+    );
+    assert_eq!(
+        figures(stats(&r, "one_mebibyte", "buffer.capacity()")),
+        (1, 0, 0, 0, 0, 0)
+    );
+    assert_eq!(
+        figures(closing(&r, "one_mebibyte")),
+        (1, 0, 0, 1_048_576, -1_048_576, 0)
+    );
+    let signature = stats(&r, "one_mebibyte", "fn one_mebibyte");
+    assert_eq!(figures(signature), (1, 0, 0, 0, 0, 0));
+    assert_eq!(r.function("one_mebibyte").unwrap().calls, 1);
+}
+
+#[memprof::profile]
+fn temporary() -> usize {
+    let n = vec![0u8; 1 << 20].len();
+    n
+}
+
+#[test]
+fn a_temporary_shows_in_peak_but_not_in_increment() {
+    assert_eq!(temporary(), 1 << 20);
+    let r = report();
+    assert_eq!(
+        figures(stats(&r, "temporary", "vec![0u8; 1 << 20]")),
+        (1, 1, 1_048_576, 1_048_576, 0, 1_048_576)
+    );
+}
+
+#[memprof::profile]
+fn two_on_one_line() -> usize {
+    let a = vec![1u8; 100];
+    let b = vec![2u8; 200];
+    a.len() + b.len()
+}
+
+#[test]
+fn two_statements_on_one_line_merge_into_one_row() {
+    assert_eq!(two_on_one_line(), 300);
+    let r = report();
+    assert_eq!(
+        figures(stats(&r, "two_on_one_line", "let a = vec!")),
+        (1, 2, 300, 0, 300, 300)
+    );
+    assert_eq!(
+        figures(closing(&r, "two_on_one_line")),
+        (1, 0, 0, 300, -300, 0)
+    );
+}
+
+#[memprof::profile]
+fn loops(n: usize) -> usize {
+    let mut total = 0;
+    for i in 0..n {
+        total += i;
+    }
+    let mut j = 0;
+    while j < n {
+        j += 1;
+    }
+    let mut k = 0;
+    loop {
+        k += 1;
+        if k == n {
+            break;
+        }
+    }
+    let mut stack = vec![0u32; n];
+    while let Some(top) = stack.pop() {
+        total += top as usize;
+    }
+    total + j + k
+}
+
+#[test]
+fn loop_headers_count_iterations_plus_one_and_bodies_count_iterations() {
+    assert_eq!(loops(5), 20);
+    let r = report();
+    let occurrences = |text| stats(&r, "loops", text).occurrences;
+    assert_eq!(occurrences("for i in 0..n"), 6);
+    assert_eq!(occurrences("total += i;"), 5);
+    assert_eq!(occurrences("while j < n"), 6);
+    assert_eq!(occurrences("j += 1;"), 5);
+    assert_eq!(occurrences("loop {"), 6);
+    assert_eq!(occurrences("k += 1;"), 5);
+    assert_eq!(occurrences("if k == n"), 5);
+    assert_eq!(occurrences("break;"), 1);
+    assert_eq!(occurrences("while let Some(top)"), 6);
+    assert_eq!(occurrences("total += top"), 5);
+    assert_eq!(occurrences("total + j + k"), 1);
+    assert_eq!(
+        figures(stats(&r, "loops", "vec![0u32; n]")),
+        (1, 1, 20, 0, 20, 20)
+    );
+    assert_eq!(figures(closing(&r, "loops")), (1, 0, 0, 20, -20, 0));
+}
+
+#[memprof::profile]
+fn iterator_allocates() -> usize {
+    let mut total = 0;
+    for v in (1..=3).map(|i| vec![0u8; 100 * i]) {
+        total += v.len();
+    }
+    total
+}
+
+#[test]
+fn what_a_for_loop_iterator_allocates_belongs_to_the_header() {
+    assert_eq!(iterator_allocates(), 600);
+    let r = report();
+    // (occurrences, allocs, allocated, freed, increment, peak)
+    assert_eq!(
+        figures(stats(&r, "iterator_allocates", "for v in")),
+        (4, 3, 600, 0, 600, 300)
+    );
+    // The loop variable drops at the end of each pass through the body.
+    assert_eq!(
+        figures(stats(&r, "iterator_allocates", "total += v.len()")),
+        (3, 0, 0, 600, -600, 0)
+    );
+}
+
+#[memprof::profile]
+fn early(flag: bool) -> usize {
+    let big = vec![0u8; 4096];
+    if flag {
+        return big.len();
+    }
+    let more = vec![0u8; 8192];
+    big.len() + more.len()
+}
+
+#[test]
+fn locals_dropped_by_an_early_return_show_on_the_closing_brace() {
+    assert_eq!(early(true), 4096);
+    assert_eq!(early(false), 12288);
+    let r = report();
+    assert_eq!(r.function("early").unwrap().calls, 2);
+    assert_eq!(
+        figures(stats(&r, "early", "let big")),
+        (2, 2, 8192, 0, 8192, 4096)
+    );
+    assert_eq!(
+        figures(stats(&r, "early", "return big.len()")),
+        (1, 0, 0, 0, 0, 0)
+    );
+    assert_eq!(
+        figures(stats(&r, "early", "let more")),
+        (1, 1, 8192, 0, 8192, 8192)
+    );
+    assert_eq!(figures(closing(&r, "early")), (2, 0, 0, 16384, -16384, 0));
+}
+
+#[memprof::profile]
+fn recurse(depth: usize) -> usize {
+    let block = vec![0u8; 1000];
+    let below = if depth > 0 { recurse(depth - 1) } else { 0 };
+    block.len() + below
+}
+
+#[test]
+fn a_recursive_function_counts_each_byte_once() {
+    assert_eq!(recurse(3), 4000);
+    let r = report();
+    let f = r.function("recurse").unwrap();
+    assert_eq!(f.calls, 4);
+    assert_eq!(
+        figures(stats(&r, "recurse", "let block")),
+        (4, 4, 4000, 0, 4000, 1000)
+    );
+    // The recursive call's bytes are already on the rows of the inner calls.
+    let call = stats(&r, "recurse", "let below");
+    assert_eq!(
+        (call.occurrences, call.allocs, call.allocated, call.freed),
+        (4, 0, 0, 0)
+    );
+    assert_eq!(figures(closing(&r, "recurse")), (4, 0, 0, 4000, -4000, 0));
+    let (allocated, freed): (u64, u64) = f
+        .lines
+        .iter()
+        .filter_map(|l| l.stats)
+        .fold((0, 0), |(a, d), s| (a + s.allocated, d + s.freed));
+    assert_eq!((allocated, freed), (4000, 4000));
+}
+
+#[memprof::profile]
+fn callee() -> Vec<u8> {
+    let v = vec![7u8; 2048];
+    v
+}
+
+#[memprof::profile]
+fn transient_callee() -> usize {
+    let scratch = vec![0u8; 1 << 16];
+    scratch.len()
+}
+
+#[memprof::profile]
+fn caller() -> usize {
+    let kept = callee();
+    let n = transient_callee();
+    kept.len() + n
+}
+
+#[test]
+fn a_call_carries_its_callees_bytes_and_peak() {
+    assert_eq!(caller(), 2048 + 65536);
+    let r = report();
+    assert_eq!(
+        figures(stats(&r, "caller", "let kept = callee()")),
+        (1, 1, 2048, 0, 2048, 2048)
+    );
+    assert_eq!(
+        figures(stats(&r, "caller", "let n = transient_callee()")),
+        (1, 1, 65536, 65536, 0, 65536)
+    );
+    assert_eq!(
+        figures(stats(&r, "callee", "let v = vec![7u8; 2048]")),
+        (1, 1, 2048, 0, 2048, 2048)
+    );
+    assert_eq!(
+        figures(closing(&r, "transient_callee")),
+        (1, 0, 0, 65536, -65536, 0)
+    );
+    assert_eq!(figures(closing(&r, "caller")), (1, 0, 0, 2048, -2048, 0));
+}
