@@ -3,6 +3,9 @@
 //! Each test profiles its own function, and every figure asserted here is
 //! counted per thread, so the tests may run in parallel in one process.
 
+// These tests allocate on purpose: `vec!` is the point, not an array.
+#![allow(clippy::useless_vec)]
+
 mod common;
 
 use common::{closing, figures, stats};

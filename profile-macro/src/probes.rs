@@ -106,9 +106,9 @@ impl VisitMut for Probes<'_> {
         let site = self.site;
         let iterable = &e.expr;
         let span = iterable.span();
-        e.expr = Box::new(parse_quote_spanned! {span=>
+        *e.expr = parse_quote_spanned! {span=>
             ::memprof::__private::IterProbe::new(#iterable, &#site, #slot)
-        });
+        };
     }
 
     // Input:  while cond { .. }          while let p = e { .. }
@@ -124,7 +124,7 @@ impl VisitMut for Probes<'_> {
             self.count_iterations(e.while_token.span, &mut e.body);
         } else if let Some(probe) = self.iteration(e.while_token.span) {
             let cond = &e.cond;
-            e.cond = Box::new(parse_quote_spanned! {cond.span()=> { #probe; #cond } });
+            *e.cond = parse_quote_spanned! {cond.span()=> { #probe; #cond } };
         }
     }
 

@@ -91,9 +91,9 @@ fn render_function(function: &FunctionReport, options: &RenderOptions) -> String
 
     let mut table = Table::new();
     table
-        .load_style(TableStyle::new().header_separator(LineStyle::none().fill('=').junction('=')))
+        .load_style(TableStyle::new().header_separator(LineStyle::none().fill('=')))
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(HEADER.iter().map(|h| Cell::new(h)));
+        .set_header(HEADER.iter().map(Cell::new));
     for line in &function.lines {
         let figures = match &line.stats {
             Some(LineStats {
@@ -117,9 +117,14 @@ fn render_function(function: &FunctionReport, options: &RenderOptions) -> String
         row.push(Cell::new(line.contents.replace('\t', "    ")));
         table.add_row(row);
     }
-    for column in 0..HEADER.len() - 1 {
-        if let Some(c) = table.column_mut(column) {
-            c.set_cell_alignment(CellAlignment::Right);
+    // Three spaces between columns, and a `===` rule exactly as wide as the
+    // table (a junction character would make the rule overhang the rows).
+    for (index, column) in table.column_iter_mut().enumerate() {
+        if index > 0 {
+            column.set_padding((2, 1));
+        }
+        if index < HEADER.len() - 1 {
+            column.set_cell_alignment(CellAlignment::Right);
         }
     }
     format!(
@@ -128,4 +133,111 @@ fn render_function(function: &FunctionReport, options: &RenderOptions) -> String
         function.name,
         table.trim_fmt()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{LineReport, LineStats};
+
+    fn sample() -> Report {
+        let stats = |occurrences, mem_usage, increment, peak, allocs| {
+            Some(LineStats {
+                occurrences,
+                mem_usage,
+                increment,
+                peak,
+                allocs,
+                allocated: 0,
+                freed: 0,
+            })
+        };
+        let line = |line, contents: &str, stats| LineReport {
+            line,
+            contents: contents.to_string(),
+            stats,
+        };
+        Report {
+            allocator_installed: true,
+            functions: vec![FunctionReport {
+                name: "demo::keep".into(),
+                file: "src/demo.rs".into(),
+                calls: 1,
+                lines: vec![
+                    line(
+                        4,
+                        "fn keep(n: usize) -> Vec<String> {",
+                        stats(1, 1229, 0, 0, 0),
+                    ),
+                    line(5, "    let mut data = Vec::new();", stats(1, 1229, 0, 0, 0)),
+                    line(
+                        6,
+                        "    for _ in 0..n {",
+                        stats(100_001, 103_200_000, 0, 0, 0),
+                    ),
+                    line(
+                        7,
+                        "        data.push(\"x\".repeat(1000));",
+                        stats(100_000, 103_200_000, 103_198_771, 1_573_864, 100_017),
+                    ),
+                    line(8, "    }", None),
+                    line(9, "\tdata", stats(1, 103_200_000, -1024, 0, 0)),
+                    line(10, "}", stats(1, 103_200_000, 0, 0, 0)),
+                ],
+            }],
+        }
+    }
+
+    #[test]
+    fn renders_a_memory_profiler_style_table() {
+        let expected = "\
+Filename: src/demo.rs
+Function: demo::keep
+
+ Line #   Mem usage   Increment      Peak   Allocs   Occurrences   Line Contents
+========================================================================================================
+      4     1.2 KiB         0 B       0 B        0             1   fn keep(n: usize) -> Vec<String> {
+      5     1.2 KiB         0 B       0 B        0             1       let mut data = Vec::new();
+      6    98.4 MiB         0 B       0 B        0        100001       for _ in 0..n {
+      7    98.4 MiB    98.4 MiB   1.5 MiB   100017        100000           data.push(\"x\".repeat(1000));
+      8                                                                }
+      9    98.4 MiB    -1.0 KiB       0 B        0             1       data
+     10    98.4 MiB         0 B       0 B        0             1   }
+";
+        assert_eq!(render(&sample()), expected);
+    }
+
+    #[test]
+    fn unit_and_precision_apply_to_every_byte_cell() {
+        let options = RenderOptions {
+            unit: Unit::KiB,
+            precision: Some(0),
+        };
+        let text = render_with(&sample(), &options);
+        let row = text.lines().find(|l| l.contains("data.push")).unwrap();
+        assert_eq!(
+            row,
+            "      7   100781 KiB   100780 KiB   1537 KiB   100017        100000           \
+             data.push(\"x\".repeat(1000));"
+        );
+    }
+
+    #[test]
+    fn functions_are_separated_by_a_blank_line() {
+        let mut report = sample();
+        let mut second = report.functions[0].clone();
+        second.name = "demo::again".into();
+        report.functions.push(second);
+        let text = render(&report);
+        assert_eq!(text.matches("Filename: src/demo.rs\n").count(), 2);
+        assert!(text.contains("   }\n\nFilename: src/demo.rs\nFunction: demo::again\n"));
+    }
+
+    #[test]
+    fn a_missing_allocator_is_one_line_naming_the_fix() {
+        let mut report = sample();
+        report.allocator_installed = false;
+        assert_eq!(render(&report), format!("{MISSING_ALLOCATOR}\n"));
+        assert!(MISSING_ALLOCATOR.contains("memprof::install!();"));
+    }
 }

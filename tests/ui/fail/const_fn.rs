@@ -1,0 +1,8 @@
+#[memprof::profile]
+const fn answer() -> u32 {
+    42
+}
+
+fn main() {
+    let _ = answer();
+}

@@ -1,0 +1,9 @@
+#[memprof::profile]
+struct Point {
+    x: i32,
+}
+
+fn main() {
+    let p = Point { x: 1 };
+    let _ = p.x;
+}
