@@ -58,9 +58,9 @@ fn a_temporary_shows_in_peak_but_not_in_increment() {
 }
 
 #[memprof::profile]
+#[rustfmt::skip]
 fn two_on_one_line() -> usize {
-    let a = vec![1u8; 100];
-    let b = vec![2u8; 200];
+    let a = vec![1u8; 100]; let b = vec![2u8; 200];
     a.len() + b.len()
 }
 
@@ -253,4 +253,41 @@ fn a_call_carries_its_callees_bytes_and_peak() {
         (1, 0, 0, 65536, -65536, 0)
     );
     assert_eq!(figures(closing(&r, "caller")), (1, 0, 0, 2048, -2048, 0));
+}
+
+#[memprof::profile]
+fn arms(values: &[u8]) -> usize {
+    let mut small = Vec::new();
+    let mut total = 0;
+    for v in values {
+        match v {
+            0 => small.push(vec![0u8; 10]),
+            1 => total += vec![0u8; 1000].len(),
+            _ => {
+                total += 1;
+            }
+        }
+    }
+    total + small.len()
+}
+
+#[test]
+fn each_match_arm_has_its_own_row() {
+    assert_eq!(arms(&[0, 0, 1, 2]), 1003);
+    let r = report();
+    // (occurrences, allocs, allocated, freed, increment, peak)
+    assert_eq!(figures(stats(&r, "arms", "match v {")), (4, 0, 0, 0, 0, 0));
+    // Two 10-byte vectors, and `small` growing to 4 × 24 bytes once.
+    assert_eq!(
+        figures(stats(&r, "arms", "0 => small.push")),
+        (2, 3, 116, 0, 116, 106)
+    );
+    assert_eq!(
+        figures(stats(&r, "arms", "1 => total += vec!")),
+        (1, 1, 1000, 1000, 0, 1000)
+    );
+    assert_eq!(
+        figures(stats(&r, "arms", "total += 1;")),
+        (1, 0, 0, 0, 0, 0)
+    );
 }

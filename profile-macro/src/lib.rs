@@ -29,7 +29,7 @@ use proc_macro::TokenStream;
 
 /// Profiles the memory of a function, line by line.
 ///
-/// ```ignore
+/// ```text
 /// memprof::install!();
 ///
 /// #[memprof::profile]

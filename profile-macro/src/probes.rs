@@ -147,6 +147,30 @@ impl VisitMut for Probes<'_> {
         e.expr = Some(Box::new(parse_quote_spanned! {span=> { #marker #value } }));
     }
 
+    // Input:  pattern => expression,
+    // Output: pattern => { probe(line of expression); expression },
+    // An arm's body is already a temporary scope of its own, so the block
+    // changes no drop order, no lifetime extension and no coercion.
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        visit_mut::visit_arm_mut(self, arm);
+        if matches!(*arm.body, Expr::Block(_)) {
+            return;
+        }
+        let span = arm.body.span();
+        let Some(slot) = self.source.slot(span) else {
+            return;
+        };
+        let slot = slot as u32;
+        let site = self.site;
+        let body = &arm.body;
+        *arm.body = parse_quote_spanned! {span=>
+            { ::memprof::__private::line(&#site, #slot); #body }
+        };
+        if arm.comma.is_none() {
+            arm.comma = Some(Default::default());
+        }
+    }
+
     // Not ours to instrument: code that runs at another time or in another
     // context (closures, async blocks, nested items), or at compile time
     // (const blocks, array lengths, types, const generic arguments), and
