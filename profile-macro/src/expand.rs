@@ -1,28 +1,34 @@
-// The transform of a whole function.
+// The transform of a whole function, an `impl` block or a trait.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
+use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
-use syn::{Item, ItemFn, Stmt};
+use syn::{
+    parse_quote, parse_quote_spanned, Block, ImplItem, Item, ItemFn, ReturnType, Stmt, TraitItem,
+};
 
 use crate::args;
 use crate::probes::Probes;
 use crate::source::FnSource;
 
 /// What `#[profile]` accepts, for error messages.
-const SUPPORTED: &str = "#[memprof::profile] goes on a function or method with a body \
-                         (a free `fn`, a method in an `impl`, a trait's default method)";
+const SUPPORTED: &str = "#[memprof::profile] goes on a function or method with a body, an \
+                         `impl` block, or a trait with default methods";
 
 /// Expands `#[profile(args)] item`. On error, the error and the unchanged
 /// item, so that the user sees one clean error and nothing else breaks.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let result = args::parse(args).and_then(|_args| {
-        let func = parse_function(item.clone())?;
-        Ok(profile_function(func))
-    });
+    let result = args::parse(args).and_then(|_args| profile_item(item.clone()));
     match result {
         Ok(tokens) => tokens,
+        // In expression position (rustc rejects attributes there, but still
+        // expands them), the item must stay one expression: a block.
+        Err(error) if syn::parse2::<syn::ExprClosure>(item.clone()).is_ok() => {
+            let error = error.to_compile_error();
+            quote!({ #error; #item })
+        }
         Err(error) => {
             let mut tokens = error.to_compile_error();
             tokens.extend(item);
@@ -31,48 +37,120 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-fn parse_function(item: TokenStream) -> syn::Result<ItemFn> {
-    let func: ItemFn = match syn::parse2(item.clone()) {
-        Ok(func) => func,
-        Err(_) => return Err(not_a_function(item)),
-    };
-    if let Some(constness) = &func.sig.constness {
-        return Err(syn::Error::new(
+fn profile_item(item: TokenStream) -> syn::Result<TokenStream> {
+    match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Fn(mut func)) => {
+            reject_const(&func)?;
+            let name = func.sig.ident.to_string();
+            instrument(&mut func, &name);
+            Ok(func.into_token_stream())
+        }
+        Ok(Item::Impl(mut block)) => {
+            let owner = type_name(&block.self_ty);
+            for item in &mut block.items {
+                if let ImplItem::Fn(method) = item {
+                    if method.sig.constness.is_none() {
+                        let name = format!("{owner}::{}", method.sig.ident);
+                        let mut func = ItemFn {
+                            attrs: std::mem::take(&mut method.attrs),
+                            vis: method.vis.clone(),
+                            sig: method.sig.clone(),
+                            block: Box::new(method.block.clone()),
+                        };
+                        instrument(&mut func, &name);
+                        method.attrs = func.attrs;
+                        method.block = *func.block;
+                    }
+                }
+            }
+            Ok(block.into_token_stream())
+        }
+        Ok(Item::Trait(mut tr)) => {
+            let owner = tr.ident.to_string();
+            let mut profiled = 0;
+            for item in &mut tr.items {
+                if let TraitItem::Fn(method) = item {
+                    let Some(body) = &method.default else {
+                        continue;
+                    };
+                    if method.sig.constness.is_some() {
+                        continue;
+                    }
+                    let name = format!("{owner}::{}", method.sig.ident);
+                    let mut func = ItemFn {
+                        attrs: std::mem::take(&mut method.attrs),
+                        vis: syn::Visibility::Inherited,
+                        sig: method.sig.clone(),
+                        block: Box::new(body.clone()),
+                    };
+                    instrument(&mut func, &name);
+                    method.attrs = func.attrs;
+                    method.default = Some(*func.block);
+                    profiled += 1;
+                }
+            }
+            if profiled == 0 {
+                return Err(syn::Error::new(
+                    tr.trait_token.span,
+                    format!(
+                        "memprof: this trait has no default method to profile; {SUPPORTED}"
+                    ),
+                ));
+            }
+            Ok(tr.into_token_stream())
+        }
+        Ok(Item::Verbatim(_)) | Err(_) => Err(not_an_item(item)),
+        Ok(other) => Err(not_a_function(&other)),
+    }
+}
+
+fn reject_const(func: &ItemFn) -> syn::Result<()> {
+    match &func.sig.constness {
+        Some(constness) => Err(syn::Error::new(
             constness.span,
             format!(
                 "memprof: a `const fn` cannot be profiled (it may run at compile time, where \
                  there is no allocator to count); {SUPPORTED}"
             ),
-        ));
+        )),
+        None => Ok(()),
     }
-    if let Some(asyncness) = &func.sig.asyncness {
-        return Err(syn::Error::new(
-            asyncness.span,
-            "memprof: `async fn` is not supported yet; profile the synchronous functions it \
-             calls, or move the body into a synchronous helper",
-        ));
-    }
-    Ok(func)
 }
 
-/// The error for an item that is not a function with a body, spanned on
-/// what the item is.
-fn not_a_function(item: TokenStream) -> syn::Error {
-    let found = match syn::parse2::<Item>(item.clone()) {
-        Ok(Item::Struct(s)) => Some((s.struct_token.span(), "a struct")),
-        Ok(Item::Enum(e)) => Some((e.enum_token.span(), "an enum")),
-        Ok(Item::Trait(t)) => Some((t.trait_token.span(), "a trait declaration")),
-        Ok(Item::Impl(i)) => Some((i.impl_token.span(), "an impl block")),
-        Ok(Item::Mod(m)) => Some((m.mod_token.span(), "a module")),
-        Ok(Item::Const(c)) => Some((c.const_token.span(), "a const")),
-        Ok(Item::Static(s)) => Some((s.static_token.span(), "a static")),
-        Ok(Item::Type(t)) => Some((t.type_token.span(), "a type alias")),
-        Ok(Item::Use(u)) => Some((u.use_token.span(), "a use declaration")),
-        _ => None,
-    };
-    if let Some((span, what)) = found {
-        return syn::Error::new(span, format!("memprof: cannot profile {what}; {SUPPORTED}"));
+/// The name a method's rows carry for its type: the type's last path
+/// segment without generics (`Vec<T>` is `Vec`), else the type as written.
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map_or_else(String::new, |s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        other => other.to_token_stream().to_string().replace(' ', ""),
     }
+}
+
+/// The error for an item that is not something with bodies, spanned on
+/// what the item is.
+fn not_a_function(item: &Item) -> syn::Error {
+    let (span, what) = match item {
+        Item::Struct(s) => (s.struct_token.span(), "a struct"),
+        Item::Enum(e) => (e.enum_token.span(), "an enum"),
+        Item::Union(u) => (u.union_token.span(), "a union"),
+        Item::Mod(m) => (m.mod_token.span(), "a module"),
+        Item::Const(c) => (c.const_token.span(), "a const"),
+        Item::Static(s) => (s.static_token.span(), "a static"),
+        Item::Type(t) => (t.type_token.span(), "a type alias"),
+        Item::Use(u) => (u.use_token.span(), "a use declaration"),
+        Item::ForeignMod(f) => (f.abi.extern_token.span(), "an extern block"),
+        Item::Macro(m) => (m.mac.path.span(), "a macro"),
+        other => (other.span(), "this item"),
+    };
+    syn::Error::new(span, format!("memprof: cannot profile {what}; {SUPPORTED}"))
+}
+
+fn not_an_item(item: TokenStream) -> syn::Error {
     if let Ok(method) = syn::parse2::<syn::TraitItemFn>(item.clone()) {
         if method.default.is_none() {
             return syn::Error::new(
@@ -81,14 +159,17 @@ fn not_a_function(item: TokenStream) -> syn::Error {
             );
         }
     }
+    if let Ok(closure) = syn::parse2::<syn::ExprClosure>(item.clone()) {
+        return syn::Error::new(
+            closure.or1_token.span(),
+            format!("memprof: cannot profile a closure; {SUPPORTED}"),
+        );
+    }
     let span = item
         .into_iter()
         .next()
         .map_or_else(Span::call_site, |t| t.span());
-    syn::Error::new(
-        span,
-        format!("memprof: cannot profile this item; {SUPPORTED}"),
-    )
+    syn::Error::new(span, format!("memprof: cannot profile this item; {SUPPORTED}"))
 }
 
 // Input:
@@ -107,12 +188,22 @@ fn not_a_function(item: TokenStream) -> syn::Error {
 // The frame is declared first, so it is dropped last: after the function's
 // own locals, on every exit path, unwinding included. The close marker is
 // declared last, so it drops first, right after the tail is computed.
-fn profile_function(mut func: ItemFn) -> TokenStream {
-    let source = FnSource::of(&func);
+//
+// An `async fn`'s body runs in its future instead:
+//     async fn name(args) -> R {
+//         static ...;
+//         Instrumented::<N, _>::new(&__MEMPROF_SITE, async move {
+//             if false { let __memprof_return: R = loop {}; return __memprof_return; }
+//             probe(..); stmt; ...; let __memprof_close = ...; tail
+//         }).await
+//     }
+// The never-taken `return` tells inference the block's output type, as the
+// function's signature did for the body (tracing's "fake return edge").
+fn instrument(func: &mut ItemFn, name: &str) {
+    let source = FnSource::of(func);
     let len = source.len();
     let first_line = source.first_line as u32;
     let text = &source.text;
-    let name = func.sig.ident.to_string();
 
     let site = Ident::new("__MEMPROF_SITE", Span::call_site());
     let slots = Ident::new("__MEMPROF_SLOTS", Span::call_site());
@@ -136,7 +227,7 @@ fn profile_function(mut func: ItemFn) -> TokenStream {
     stmts.extend(tail);
 
     let span = func.sig.ident.span();
-    let prologue = quote_spanned! {span=>
+    let statics = quote_spanned! {span=>
         static #slots: [::memprof::__private::LineSlot; #len] =
             [::memprof::__private::LineSlot::NEW; #len];
         static #site: ::memprof::__private::Site = ::memprof::__private::Site::new(
@@ -146,19 +237,67 @@ fn profile_function(mut func: ItemFn) -> TokenStream {
             #text,
             &#slots,
         );
-        let #frame = ::memprof::__private::pin!(
-            ::memprof::__private::Frame::<#len>::new(&#site)
-        );
-        #frame.as_ref().enter();
     };
-    let body = quote! { #prologue #(#stmts)* };
-    let brace = func.block.brace_token;
-    let mut out = TokenStream::new();
-    for attr in &func.attrs {
-        attr.to_tokens(&mut out);
+    let body: Block = if func.sig.asyncness.is_some() {
+        let fake_return = fake_return_edge(&func.sig.output);
+        parse_quote_spanned! {span=> {
+            #statics
+            ::memprof::__private::Instrumented::<#len, _>::new(&#site, async move {
+                #fake_return
+                #(#stmts)*
+            })
+            .await
+        }}
+    } else {
+        parse_quote_spanned! {span=> {
+            #statics
+            let #frame = ::memprof::__private::pin!(
+                ::memprof::__private::Frame::<#len>::new(&#site)
+            );
+            #frame.as_ref().enter();
+            #(#stmts)*
+        }}
+    };
+    func.block.stmts = body.stmts;
+}
+
+/// `if false { let r: R = loop {}; return r; }` for an `async fn` whose
+/// return type can be written in a `let`; nothing when it is `impl Trait`.
+fn fake_return_edge(output: &ReturnType) -> TokenStream {
+    let ty: syn::Type = match output {
+        ReturnType::Default => parse_quote!(()),
+        ReturnType::Type(_, ty) => (**ty).clone(),
+    };
+    if contains_impl_trait(&ty) {
+        return TokenStream::new();
     }
-    func.vis.to_tokens(&mut out);
-    func.sig.to_tokens(&mut out);
-    brace.surround(&mut out, |out| out.extend(body));
-    out
+    let ret = Ident::new("__memprof_return", Span::mixed_site());
+    quote! {
+        #[allow(
+            unknown_lints,
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::let_with_type_underscore,
+            clippy::needless_return,
+            clippy::unreachable
+        )]
+        if false {
+            let #ret: #ty = loop {};
+            return #ret;
+        }
+    }
+}
+
+fn contains_impl_trait(ty: &syn::Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
 }

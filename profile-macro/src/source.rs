@@ -1,11 +1,11 @@
 // Where the function is in its file, and its source text, found at compile
 // time so that the report needs no source file at run time.
 //
-// The body's text comes straight from the compiler (`source_text` of the
-// brace group's span covers the whole block, comments included). The
-// signature lines before the body's `{` are laid out from their tokens'
-// positions, which reproduces them exactly but for comments inside the
-// signature.
+// The lines are read verbatim from the file the compiler names for the
+// body's span, so comments and layout are exact. Where that file cannot be
+// read, the body's text comes from the compiler (`source_text` of the brace
+// group's span covers the whole block) and the signature is laid out from its
+// tokens' positions (exact but for comments inside it).
 
 use proc_macro2::{LineColumn, Span, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -23,41 +23,21 @@ pub(crate) struct FnSource {
 
 impl FnSource {
     pub(crate) fn of(func: &ItemFn) -> FnSource {
-        let mut head = TokenStream::new();
-        func.vis.to_tokens(&mut head);
-        func.sig.to_tokens(&mut head);
-        let mut tokens = Vec::new();
-        collect_leaves(head, &mut tokens);
-
         let braces = func.block.brace_token.span;
         let open = braces.open().start();
         let close_line = braces.close().start().line;
-        let first_line = tokens.first().map_or(open.line, |t| t.line).min(open.line);
-
-        let text = match braces.join().source_text() {
-            Some(body) if body.lines().count() == close_line + 1 - open.line => {
-                let mut lines = layout(&tokens, first_line, open.line);
-                let mut body_lines = body.lines();
-                if let Some(last) = lines.last_mut() {
-                    pad_to(last, open.column);
-                    last.push_str(body_lines.next().unwrap_or(""));
-                }
-                lines.extend(body_lines.map(str::to_string));
-                lines.join("\n")
-            }
-            // No source text (or text that does not match the positions, as
-            // for code produced by some macros): lay the whole function out
-            // from its tokens.
-            _ => {
-                let mut body = TokenStream::new();
-                func.block.to_tokens(&mut body);
-                collect_leaves(body, &mut tokens);
-                layout(&tokens, first_line, close_line).join("\n")
-            }
-        };
+        // The signature row is the line of the function's name: the first
+        // signature token may come from elsewhere (a `macro_rules!`
+        // definition that writes `pub fn $name`), the name and the body come
+        // from where the function is written.
+        let first_line = func.sig.ident.span().start().line.min(open.line);
+        let close_line = close_line.max(first_line);
+        let text = from_file(func, first_line, open, close_line)
+            .or_else(|| from_tokens(func, first_line, open, close_line))
+            .unwrap_or_default();
         FnSource {
             first_line,
-            close_line: close_line.max(first_line),
+            close_line,
             text,
         }
     }
@@ -74,6 +54,48 @@ impl FnSource {
             .contains(&line)
             .then(|| line - self.first_line)
     }
+}
+
+/// The lines verbatim from the source file, if it can be read and its
+/// opening brace is where the compiler says.
+fn from_file(func: &ItemFn, first: usize, open: LineColumn, last: usize) -> Option<String> {
+    let path = func.block.brace_token.span.open().local_file()?;
+    let file = std::fs::read_to_string(path).ok()?;
+    let lines: Vec<&str> = file.lines().collect();
+    let brace_line = lines.get(open.line.checked_sub(1)?)?;
+    if brace_line.chars().nth(open.column) != Some('{') || first == 0 || last > lines.len() {
+        return None;
+    }
+    Some(lines[first - 1..last].join("\n"))
+}
+
+/// The body's text from the compiler, and the signature laid out from its
+/// tokens' positions; or, without the body's text, everything from tokens.
+fn from_tokens(func: &ItemFn, first: usize, open: LineColumn, last: usize) -> Option<String> {
+    let mut head = TokenStream::new();
+    func.vis.to_tokens(&mut head);
+    func.sig.to_tokens(&mut head);
+    let mut tokens = Vec::new();
+    collect_leaves(head, &mut tokens);
+    let text = match func.block.brace_token.span.join().source_text() {
+        Some(body) if body.lines().count() == last + 1 - open.line => {
+            let mut lines = layout(&tokens, first, open.line);
+            let mut body_lines = body.lines();
+            if let Some(brace_line) = lines.last_mut() {
+                pad_to(brace_line, open.column);
+                brace_line.push_str(body_lines.next().unwrap_or(""));
+            }
+            lines.extend(body_lines.map(str::to_string));
+            lines.join("\n")
+        }
+        _ => {
+            let mut body = TokenStream::new();
+            func.block.to_tokens(&mut body);
+            collect_leaves(body, &mut tokens);
+            layout(&tokens, first, last).join("\n")
+        }
+    };
+    Some(text)
 }
 
 /// A token's text at its position.

@@ -35,24 +35,28 @@ enum Count {
 
 pub(crate) struct FrameCore {
     site: &'static Site,
-    active: Cell<bool>,
+    /// Set once the call has started (and `MEMPROF` is not `off`).
+    pub(crate) active: Cell<bool>,
     parent: Cell<*const FrameCore>,
     occurrences: Cell<*const Cell<u32>>,
     len: usize,
     /// The slot of the line now running.
     current: Cell<u32>,
-    /// Thread counters when the running line started.
+    /// Thread counters when the running line (or this slice of it) started.
     start: Cell<Counters>,
     start_live: Cell<i64>,
+    /// Net bytes of the running line in earlier slices (an `async` call's
+    /// earlier polls), so that its peak is measured from where it started.
+    carry: Cell<i64>,
     /// What nested calls of this same function already attributed to their
     /// own rows while the running line ran; subtracted so that a recursive
     /// function's totals equal what really happened.
     excluded: Cell<Counters>,
-    /// Thread counters when the frame was entered.
-    entry: Cell<Counters>,
-    /// The thread's high-water mark when the frame was entered, restored
-    /// (raised by this frame's own highs) when it ends, so that the caller's
-    /// running line still sees the peak reached inside this call.
+    /// Thread counters when the slice began.
+    slice_entry: Cell<Counters>,
+    /// The thread's high-water mark when the slice began, restored (raised by
+    /// this slice's own highs) when it ends, so that the caller's running
+    /// line still sees the peak reached inside this call.
     entry_high: Cell<i64>,
     max_high: Cell<i64>,
 }
@@ -70,71 +74,141 @@ impl<const N: usize> Frame<N> {
     #[inline]
     pub fn new(site: &'static Site) -> Self {
         Frame {
-            core: FrameCore {
-                site,
-                active: Cell::new(false),
-                parent: Cell::new(ptr::null()),
-                occurrences: Cell::new(ptr::null()),
-                len: N,
-                current: Cell::new(0),
-                start: Cell::new(Counters::default()),
-                start_live: Cell::new(0),
-                excluded: Cell::new(Counters::default()),
-                entry: Cell::new(Counters::default()),
-                entry_high: Cell::new(0),
-                max_high: Cell::new(0),
-            },
+            core: FrameCore::new(site, N),
             occurrences: [const { Cell::new(0) }; N],
             _pinned: PhantomPinned,
         }
     }
 
-    /// Starts the call: the signature line runs.
+    /// Starts the call: the signature line runs. A synchronous call is one
+    /// slice, from here to the frame's drop.
     #[doc(hidden)]
     #[inline]
     pub fn enter(self: Pin<&Self>) {
-        if !config::enabled() {
-            return;
-        }
         let core = &self.core;
-        core.site.register();
-        exit::ensure_report_at_exit();
-        with_thread(|t| {
-            core.occurrences.set(self.occurrences.as_ptr());
-            core.parent.set(t.top.get());
-            t.top.set(core);
-            let now = t.snapshot();
-            let live = t.live();
-            core.entry.set(now);
-            core.start.set(now);
-            core.start_live.set(live);
-            core.entry_high.set(t.high.get());
-            core.max_high.set(live);
-            t.high.set(live);
-            core.current.set(0);
-            core.bump(0);
-            core.active.set(true);
-            if let Some(slot) = core.site.slot(0) {
-                LineSlot::raise(&slot.mem_usage, process_live());
-            }
-        });
+        if core.start_call(self.occurrences.as_ptr()) {
+            with_thread(|t| core.begin_slice(t));
+        }
     }
 }
 
 impl<const N: usize> Drop for Frame<N> {
     fn drop(&mut self) {
         if self.core.active.get() {
-            with_thread(|t| self.core.finish(t));
+            with_thread(|t| {
+                self.core.end_slice(t);
+                self.core.finish_call();
+            });
         }
     }
 }
 
 impl FrameCore {
+    pub(crate) fn new(site: &'static Site, len: usize) -> Self {
+        FrameCore {
+            site,
+            active: Cell::new(false),
+            parent: Cell::new(ptr::null()),
+            occurrences: Cell::new(ptr::null()),
+            len,
+            current: Cell::new(0),
+            start: Cell::new(Counters::default()),
+            start_live: Cell::new(0),
+            carry: Cell::new(0),
+            excluded: Cell::new(Counters::default()),
+            slice_entry: Cell::new(Counters::default()),
+            entry_high: Cell::new(0),
+            max_high: Cell::new(0),
+        }
+    }
+
+    /// Counts the call on its signature line, unless profiling is off.
+    /// Returns whether the call is profiled. `occurrences` is the call's own
+    /// array of per-line counts, pinned with it.
+    #[inline]
+    pub(crate) fn start_call(&self, occurrences: *const Cell<u32>) -> bool {
+        if !config::enabled() {
+            return false;
+        }
+        self.site.register();
+        exit::ensure_report_at_exit();
+        self.occurrences.set(occurrences);
+        self.current.set(0);
+        self.active.set(true);
+        self.bump(0);
+        if let Some(slot) = self.site.slot(0) {
+            LineSlot::raise(&slot.mem_usage, process_live());
+        }
+        true
+    }
+
+    /// Makes this call the innermost running one on this thread: from here
+    /// on, what the thread allocates belongs to the running line.
+    #[inline]
+    pub(crate) fn begin_slice(&self, t: &ThreadState) {
+        self.parent.set(t.top.get());
+        t.top.set(self);
+        let now = t.snapshot();
+        let live = t.live();
+        self.slice_entry.set(now);
+        self.start.set(now);
+        self.start_live.set(live);
+        self.entry_high.set(t.high.get());
+        self.max_high.set(live);
+        t.high.set(live);
+    }
+
+    /// Accounts the running line's part of this slice and stops being the
+    /// innermost running call. The line keeps running: a later slice (the
+    /// next poll of an `async` call) continues it.
+    pub(crate) fn end_slice(&self, t: &ThreadState) {
+        self.close_part_of_line(t);
+        let high = self
+            .entry_high
+            .get()
+            .max(self.max_high.get())
+            .max(t.high.get());
+        t.high.set(high);
+        t.top.set(self.parent.get());
+        // Whatever this slice did is now in this function's rows; take it out
+        // of the enclosing call of the same function, if any.
+        let total = t.snapshot().since(self.slice_entry.get());
+        let mut p = self.parent.get();
+        while !p.is_null() {
+            // SAFETY: frames on the thread's chain are pinned and alive until
+            // they unlink themselves, which happens after their callees'.
+            let outer = unsafe { &*p };
+            if ptr::eq(outer.site, self.site) {
+                outer.excluded.set(outer.excluded.get().plus(total));
+                break;
+            }
+            p = outer.parent.get();
+        }
+    }
+
+    /// Accounts the running line so far without ending it: its net bytes are
+    /// carried, so that its peak stays measured from where it started.
+    fn close_part_of_line(&self, t: &ThreadState) {
+        let net = t.snapshot().since(self.start.get());
+        self.close_line(t);
+        self.carry.set(
+            self.carry
+                .get()
+                .wrapping_add(net.allocated.wrapping_sub(net.freed) as i64),
+        );
+    }
+
+    /// Ends the call: its occurrence counts go to the shared table.
+    pub(crate) fn finish_call(&self) {
+        self.flush_occurrences();
+        self.active.set(false);
+    }
+
     #[inline(always)]
     fn bump(&self, slot: u32) {
         if (slot as usize) < self.len {
-            // SAFETY: `occurrences` points at the frame's own array of `len`
-            // cells, set by `enter` after the frame was pinned.
+            // SAFETY: `occurrences` points at the call's own array of `len`
+            // cells, pinned with it, set by `begin_slice`.
             let cell = unsafe { &*self.occurrences.get().add(slot as usize) };
             cell.set(cell.get().wrapping_add(1));
         }
@@ -148,16 +222,33 @@ impl FrameCore {
             return;
         }
         self.close_line(t);
+        self.carry.set(0);
         if count != Count::Never {
             self.bump(slot);
         }
         self.current.set(slot);
     }
 
-    /// Accounts what happened since the running line started to that line,
-    /// and starts a new measurement.
+    /// Accounts what happened since the running line (or this slice of it)
+    /// started to that line, and starts a new measurement.
     #[inline(always)]
     fn close_line(&self, t: &ThreadState) {
+        let start = self.start.get();
+        if t.allocs.get() == start.allocs && t.freed.get() == start.freed {
+            // The common case: this thread neither allocated nor freed while
+            // the line ran (a nested call of this function that did nothing
+            // leaves nothing to exclude either). Only the process-wide Mem
+            // usage can have moved, and the measurement need not restart.
+            if let Some(slot) = self.site.slot(self.current.get()) {
+                LineSlot::raise(&slot.mem_usage, process_live());
+            }
+            return;
+        }
+        self.close_changed_line(t);
+    }
+
+    #[inline(never)]
+    fn close_changed_line(&self, t: &ThreadState) {
         let now = t.snapshot();
         let live = t.live();
         let high = t.high.get();
@@ -167,7 +258,10 @@ impl FrameCore {
         if let Some(slot) = self.site.slot(self.current.get()) {
             let delta = now.since(self.start.get()).minus(self.excluded.get());
             slot.add(delta);
-            let peak = high.saturating_sub(self.start_live.get());
+            let peak = self
+                .carry
+                .get()
+                .saturating_add(high.saturating_sub(self.start_live.get()));
             if peak > 0 {
                 LineSlot::raise(&slot.peak, peak as u64);
             }
@@ -179,7 +273,7 @@ impl FrameCore {
         t.high.set(live);
     }
 
-    /// Adds the occurrences counted in the frame to the shared table.
+    /// Adds the occurrences counted in the call to the shared table.
     fn flush_occurrences(&self) {
         for i in 0..self.len {
             // SAFETY: as in `bump`.
@@ -191,33 +285,6 @@ impl FrameCore {
                         .fetch_add(u64::from(n), std::sync::atomic::Ordering::Relaxed);
                 }
             }
-        }
-    }
-
-    fn finish(&self, t: &ThreadState) {
-        self.close_line(t);
-        self.flush_occurrences();
-        self.active.set(false);
-        let high = self
-            .entry_high
-            .get()
-            .max(self.max_high.get())
-            .max(t.high.get());
-        t.high.set(high);
-        t.top.set(self.parent.get());
-        // Whatever this call did is now in this function's rows; take it out
-        // of the enclosing call of the same function, if any.
-        let total = t.snapshot().since(self.entry.get());
-        let mut p = self.parent.get();
-        while !p.is_null() {
-            // SAFETY: frames on the thread's chain are pinned and alive until
-            // they unlink themselves, which happens after their callees'.
-            let outer = unsafe { &*p };
-            if ptr::eq(outer.site, self.site) {
-                outer.excluded.set(outer.excluded.get().plus(total));
-                break;
-            }
-            p = outer.parent.get();
         }
     }
 }
@@ -234,7 +301,7 @@ pub(crate) fn flush_running_frames() {
             let f = unsafe { &*p };
             t.high.set(t.high.get().max(carried));
             let before = t.high.get();
-            f.close_line(t);
+            f.close_part_of_line(t);
             f.flush_occurrences();
             carried = carried
                 .max(before)

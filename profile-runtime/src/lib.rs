@@ -15,6 +15,7 @@ mod alloc;
 mod config;
 mod exit;
 mod frame;
+mod future;
 mod json;
 mod render;
 mod report;
@@ -33,6 +34,7 @@ pub use report::{report, FunctionReport, LineReport, LineStats, Report};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::frame::{enter_line, iteration, line, CloseMarker, Frame, IterProbe};
+    pub use crate::future::Instrumented;
     pub use crate::site::{LineSlot, Site};
     pub use core::pin::pin;
 }

@@ -1,0 +1,126 @@
+//! Allocator cost: `memprof::Alloc` against `System` and bare
+//! `stats_alloc::StatsAlloc<System>`, called directly (so all three are
+//! measured in one binary), on one thread and on two at once.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use stats_alloc::StatsAlloc;
+
+static STATS: StatsAlloc<System> = StatsAlloc::system();
+static MEMPROF: memprof::Alloc = memprof::Alloc::system();
+static THREAD_LOCAL: ThreadLocalCounting = ThreadLocalCounting;
+
+/// What memprof's allocator would cost without stats_alloc's shared
+/// counters: System plus thread-local counters only. Not something memprof
+/// ships; it measures the remedy proposed for the shared-counter cost.
+struct ThreadLocalCounting;
+
+thread_local! {
+    static COUNTS: [Cell<u64>; 3] = const { [Cell::new(0), Cell::new(0), Cell::new(0)] };
+}
+
+unsafe impl GlobalAlloc for ThreadLocalCounting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = COUNTS.try_with(|c| {
+            c[0].set(c[0].get() + 1);
+            c[1].set(c[1].get() + layout.size() as u64);
+        });
+        System.alloc(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let _ = COUNTS.try_with(|c| c[2].set(c[2].get() + layout.size() as u64));
+        System.dealloc(ptr, layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = COUNTS.try_with(|c| {
+            c[0].set(c[0].get() + 1);
+            c[1].set(c[1].get() + new_size as u64);
+            c[2].set(c[2].get() + layout.size() as u64);
+        });
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+/// One allocation and its free.
+fn alloc_free<A: GlobalAlloc>(a: &A, size: usize) {
+    let layout = Layout::from_size_align(size, 8).unwrap();
+    unsafe {
+        let p = a.alloc(layout);
+        black_box(p);
+        a.dealloc(p, layout);
+    }
+}
+
+/// A `Vec`'s growth: 16 bytes doubled by realloc up to 64 KiB, then freed.
+fn realloc_growth<A: GlobalAlloc>(a: &A) {
+    let mut layout = Layout::from_size_align(16, 8).unwrap();
+    unsafe {
+        let mut p = a.alloc(layout);
+        while layout.size() < 64 * 1024 {
+            let new_size = layout.size() * 2;
+            p = a.realloc(p, layout, new_size);
+            layout = Layout::from_size_align(new_size, 8).unwrap();
+            black_box(p);
+        }
+        a.dealloc(p, layout);
+    }
+}
+
+fn on_threads(threads: usize, iters: u64, work: &(dyn Fn() + Sync)) -> Duration {
+    let barrier = std::sync::Barrier::new(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        work();
+                    }
+                    start.elapsed()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).max().unwrap()
+    })
+}
+
+/// The three patterns through one allocator, called statically (no
+/// dynamic dispatch in the measured loop).
+fn bench_allocator<A: GlobalAlloc + Sync>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    threads: usize,
+    name: &str,
+    a: &'static A,
+) {
+    group.bench_function(format!("{name}/64B"), |b| {
+        b.iter_custom(|iters| on_threads(threads, iters, &|| alloc_free(a, 64)))
+    });
+    group.bench_function(format!("{name}/4KiB"), |b| {
+        b.iter_custom(|iters| on_threads(threads, iters, &|| alloc_free(a, 4096)))
+    });
+    group.bench_function(format!("{name}/growth"), |b| {
+        b.iter_custom(|iters| on_threads(threads, iters, &|| realloc_growth(a)))
+    });
+}
+
+fn patterns(c: &mut Criterion) {
+    for threads in [1, 2] {
+        let mut group = c.benchmark_group(format!("alloc_{threads}t"));
+        bench_allocator(&mut group, threads, "system", &System);
+        bench_allocator(&mut group, threads, "stats_alloc", &STATS);
+        bench_allocator(&mut group, threads, "memprof", &MEMPROF);
+        bench_allocator(&mut group, threads, "thread_local_only", &THREAD_LOCAL);
+        group.finish();
+    }
+}
+
+criterion_group!(benches, patterns);
+criterion_main!(benches);

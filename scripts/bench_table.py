@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Prints memprof's benchmark results as one table of ratios.
+
+Reads criterion's estimates (target/criterion/<group>/<bench>/new/estimates.json)
+written by `cargo bench -p memprof-bench`, and, if present, the Python
+memory_profiler timings written by scripts/bench_python.py. Every ratio is
+taken between two benchmarks of the same run.
+"""
+
+import json
+import os
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+CRITERION = os.path.join(ROOT, "target", "criterion")
+PYTHON = os.path.join(ROOT, "target", "bench-python.json")
+
+# Executed statements per call of the probe benchmark's function.
+PROBES_PER_CALL = 10_000 * 4
+
+
+def median_ns(group, bench):
+    path = os.path.join(CRITERION, group, bench.replace("/", "_"), "new", "estimates.json")
+    try:
+        with open(path) as f:
+            return json.load(f)["median"]["point_estimate"]
+    except FileNotFoundError:
+        return None
+
+
+def fmt_ns(ns):
+    if ns is None:
+        return "n/a"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} µs"
+    return f"{ns:.2f} ns"
+
+
+def ratio(a, b):
+    return "n/a" if a is None or b is None else f"{a / b:.2f}×"
+
+
+def main():
+    rows = []  # (what, measured, ratio, target)
+
+    unprofiled = median_ns("probe", "unprofiled")
+    profiled = median_ns("probe", "profiled")
+    per_probe = None
+    if unprofiled is not None and profiled is not None:
+        per_probe = (profiled - unprofiled) / PROBES_PER_CALL
+    rows.append(("probe: cost per executed statement", fmt_ns(per_probe), "", "≤ 3 ns"))
+    one = median_ns("probe_threads", "profiled_1_thread")
+    two = median_ns("probe_threads", "profiled_2_threads")
+    rows.append(("probe: 2 threads vs 1 (time per call)", f"{fmt_ns(two)} vs {fmt_ns(one)}",
+                 ratio(two, one), "≤ 1.30×"))
+
+    for threads in (1, 2):
+        group = f"alloc_{threads}t"
+        for pattern, label in (("64B", "alloc+free 64 B"), ("4KiB", "alloc+free 4 KiB"),
+                               ("growth", "realloc growth 16 B → 64 KiB")):
+            system = median_ns(group, f"system/{pattern}")
+            stats = median_ns(group, f"stats_alloc/{pattern}")
+            memprof = median_ns(group, f"memprof/{pattern}")
+            floor = median_ns(group, f"thread_local_only/{pattern}")
+            target = ""
+            if pattern == "64B":
+                target = "≤ 1.25× System" if threads == 1 else "≤ 1.30× StatsAlloc"
+            rows.append((f"allocator, {threads} thread{'s' if threads > 1 else ''}: {label}",
+                         f"memprof {fmt_ns(memprof)}, StatsAlloc {fmt_ns(stats)}, System {fmt_ns(system)}",
+                         f"{ratio(memprof, system)} System, {ratio(memprof, stats)} StatsAlloc",
+                         target))
+            rows.append((f"  (remedy: thread-local counting only, {label})", fmt_ns(floor),
+                         f"{ratio(floor, system)} System", ""))
+
+    for group, label in (("seed", "seed: 200,000 strings of 1,000 B"),
+                         ("word_index", "word index over 20,000 lines"),
+                         ("churn", "HashMap<u64, Vec<u64>> churn")):
+        unprofiled = median_ns(group, "unprofiled")
+        profiled = median_ns(group, "profiled")
+        allocator_only = median_ns(group, "allocator_only")
+        rows.append((f"workload, {label}: profiled / unprofiled",
+                     f"{fmt_ns(profiled)} vs {fmt_ns(unprofiled)}", ratio(profiled, unprofiled),
+                     "≤ 1.10×" if group == "seed" else ""))
+        rows.append(("  (of which the allocator alone)",
+                     f"{fmt_ns(allocator_only)} vs {fmt_ns(unprofiled)}",
+                     ratio(allocator_only, unprofiled), ""))
+    unprofiled = median_ns("seed", "unprofiled")
+    dhat = median_ns("seed", "dhat")
+    rows.append(("peer: dhat-rs heap profiler on the seed workload",
+                 f"{fmt_ns(dhat)} vs {fmt_ns(unprofiled)}", ratio(dhat, unprofiled), ""))
+
+    if os.path.exists(PYTHON):
+        with open(PYTHON) as f:
+            py = json.load(f)
+        rows.append((f"peer: Python memory_profiler (psutil) on the seed workload, n={py['n']:,}",
+                     f"{py['psutil']:.2f} s vs {py['plain']:.4f} s",
+                     f"{py['psutil'] / py['plain']:,.0f}×", ""))
+        rows.append((f"peer: Python memory_profiler (tracemalloc), n={py['n_tracemalloc']:,}",
+                     f"{py['tracemalloc']:.2f} s vs {py['plain_small']:.5f} s",
+                     f"{py['tracemalloc'] / py['plain_small']:,.0f}×", ""))
+
+    widths = [max(len(r[i]) for r in rows + [("what", "measured (median)", "ratio", "target")])
+              for i in range(4)]
+    header = ("what", "measured (median)", "ratio", "target")
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("-|-".join("-" * w for w in widths))
+    for r in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(r, widths)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
