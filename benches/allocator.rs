@@ -88,7 +88,11 @@ fn on_threads(threads: usize, iters: u64, work: &(dyn Fn() + Sync)) -> Duration 
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).max().unwrap()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .max()
+            .unwrap()
     })
 }
 

@@ -16,9 +16,7 @@ fn single_thread(c: &mut Criterion) {
     // Throughput in executed statements, so criterion reports time per probe.
     group.throughput(Throughput::Elements(N * ARITHMETIC_PROBES_PER_ITERATION));
     group.bench_function("unprofiled", |b| b.iter(|| arithmetic(black_box(N))));
-    group.bench_function("profiled", |b| {
-        b.iter(|| arithmetic_profiled(black_box(N)))
-    });
+    group.bench_function("profiled", |b| b.iter(|| arithmetic_profiled(black_box(N))));
     group.finish();
 }
 

@@ -22,7 +22,9 @@ const CHURN_ROUNDS: u64 = 200_000;
 
 fn seed_workload(c: &mut Criterion) {
     let mut group = c.benchmark_group("seed");
-    group.sample_size(20).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
     group.bench_function("unprofiled", |b| {
         use_backend(Backend::System);
         b.iter_with_large_drop(|| seed(black_box(SEED_STRINGS)))
@@ -61,7 +63,11 @@ fn word_index_workload(c: &mut Criterion) {
     });
     group.bench_function("profiled", |b| {
         use_backend(Backend::Memprof);
-        b.iter_batched(|| (), |()| word_index_profiled(&text), BatchSize::PerIteration)
+        b.iter_batched(
+            || (),
+            |()| word_index_profiled(&text),
+            BatchSize::PerIteration,
+        )
     });
     use_backend(Backend::System);
     group.finish();

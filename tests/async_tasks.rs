@@ -67,11 +67,7 @@ fn many_tasks_on_two_workers_sum_exactly() {
         .enumerate()
     {
         let s = line.stats.unwrap();
-        assert_eq!(
-            figures(s),
-            (TASKS, 0, 0, 0, 0, 0),
-            "await line {i} of {f}"
-        );
+        assert_eq!(figures(s), (TASKS, 0, 0, 0, 0, 0), "await line {i} of {f}");
     }
     assert_eq!(
         figures(closing(&r, f)),

@@ -14,7 +14,7 @@ fn allocates_nothing(n: u64) -> u64 {
     let mut total = 0u64;
     for i in 0..n {
         total = total.wrapping_add(i * i);
-        if total % 7 == 0 {
+        if total.is_multiple_of(7) {
             total += 1;
         }
     }
@@ -50,7 +50,11 @@ fn first_call() {
     let before = process_totals();
     black_box(allocates_nothing(black_box(1000)));
     let after = process_totals();
-    assert_eq!(after.3 - before.3, after.4 - before.4, "{before:?} {after:?}");
+    assert_eq!(
+        after.3 - before.3,
+        after.4 - before.4,
+        "{before:?} {after:?}"
+    );
 }
 
 fn later_calls() {

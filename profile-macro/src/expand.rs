@@ -92,9 +92,7 @@ fn profile_item(item: TokenStream) -> syn::Result<TokenStream> {
             if profiled == 0 {
                 return Err(syn::Error::new(
                     tr.trait_token.span,
-                    format!(
-                        "memprof: this trait has no default method to profile; {SUPPORTED}"
-                    ),
+                    format!("memprof: this trait has no default method to profile; {SUPPORTED}"),
                 ));
             }
             Ok(tr.into_token_stream())
@@ -169,7 +167,10 @@ fn not_an_item(item: TokenStream) -> syn::Error {
         .into_iter()
         .next()
         .map_or_else(Span::call_site, |t| t.span());
-    syn::Error::new(span, format!("memprof: cannot profile this item; {SUPPORTED}"))
+    syn::Error::new(
+        span,
+        format!("memprof: cannot profile this item; {SUPPORTED}"),
+    )
 }
 
 // Input:

@@ -1,5 +1,7 @@
 //! Running this test binary again as a child process, to see what memprof
 //! prints when that process exits.
+// Each test binary that includes this uses only part of it.
+#![allow(dead_code)]
 
 use std::process::{Command, Output};
 
