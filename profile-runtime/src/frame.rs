@@ -7,9 +7,10 @@
 // line that was running. Calls are inclusive, because a nested frame does not
 // touch its parent's line snapshot.
 //
-// Occurrences are counted in the frame itself and added to the shared
-// per-line table once, when the frame ends: a probe that saw no allocation
-// writes nothing shared (the max-type figures only read, unless they rise).
+// Occurrences and the per-line figures are kept in the frame itself (see
+// `pending.rs`) and added to the shared per-line table when the call ends: a
+// probe writes no shared cache line, so threads running the same function do
+// not slow each other down.
 
 use std::cell::Cell;
 use std::marker::PhantomPinned;
@@ -19,7 +20,8 @@ use std::ptr;
 use crate::alloc::process_live;
 use crate::config;
 use crate::exit;
-use crate::site::{LineSlot, Site};
+use crate::pending::Pending;
+use crate::site::Site;
 use crate::thread::{with_thread, Counters, ThreadState};
 
 /// How a probe counts an occurrence of the line it switches to.
@@ -39,6 +41,8 @@ pub(crate) struct FrameCore {
     pub(crate) active: Cell<bool>,
     parent: Cell<*const FrameCore>,
     occurrences: Cell<*const Cell<u32>>,
+    /// The figures of the call's recent lines, not yet in the shared table.
+    pending: Pending,
     len: usize,
     /// The slot of the line now running.
     current: Cell<u32>,
@@ -110,6 +114,7 @@ impl FrameCore {
             active: Cell::new(false),
             parent: Cell::new(ptr::null()),
             occurrences: Cell::new(ptr::null()),
+            pending: Pending::new(),
             len,
             current: Cell::new(0),
             start: Cell::new(Counters::default()),
@@ -136,9 +141,8 @@ impl FrameCore {
         self.current.set(0);
         self.active.set(true);
         self.bump(0);
-        if let Some(slot) = self.site.slot(0) {
-            LineSlot::raise(&slot.mem_usage, process_live());
-        }
+        self.pending.select(self.site, 0);
+        self.pending.raise_mem_usage(process_live());
         true
     }
 
@@ -198,9 +202,9 @@ impl FrameCore {
         );
     }
 
-    /// Ends the call: its occurrence counts go to the shared table.
+    /// Ends the call: its figures go to the shared table.
     pub(crate) fn finish_call(&self) {
-        self.flush_occurrences();
+        self.flush();
         self.active.set(false);
     }
 
@@ -227,6 +231,7 @@ impl FrameCore {
             self.bump(slot);
         }
         self.current.set(slot);
+        self.pending.select(self.site, slot);
     }
 
     /// Accounts what happened since the running line (or this slice of it)
@@ -239,9 +244,7 @@ impl FrameCore {
             // the line ran (a nested call of this function that did nothing
             // leaves nothing to exclude either). Only the process-wide Mem
             // usage can have moved, and the measurement need not restart.
-            if let Some(slot) = self.site.slot(self.current.get()) {
-                LineSlot::raise(&slot.mem_usage, process_live());
-            }
+            self.pending.raise_mem_usage(process_live());
             return;
         }
         self.close_changed_line(t);
@@ -255,22 +258,23 @@ impl FrameCore {
         if high > self.max_high.get() {
             self.max_high.set(high);
         }
-        if let Some(slot) = self.site.slot(self.current.get()) {
-            let delta = now.since(self.start.get()).minus(self.excluded.get());
-            slot.add(delta);
-            let peak = self
-                .carry
-                .get()
-                .saturating_add(high.saturating_sub(self.start_live.get()));
-            if peak > 0 {
-                LineSlot::raise(&slot.peak, peak as u64);
-            }
-            LineSlot::raise(&slot.mem_usage, process_live());
-        }
+        let delta = now.since(self.start.get()).minus(self.excluded.get());
+        let peak = self
+            .carry
+            .get()
+            .saturating_add(high.saturating_sub(self.start_live.get()));
+        self.pending.add(delta, peak.max(0) as u64);
+        self.pending.raise_mem_usage(process_live());
         self.start.set(now);
         self.start_live.set(live);
         self.excluded.set(Counters::default());
         t.high.set(live);
+    }
+
+    /// Moves the figures counted in the call so far to the shared table.
+    fn flush(&self) {
+        self.pending.flush(self.site);
+        self.flush_occurrences();
     }
 
     /// Adds the occurrences counted in the call to the shared table.
@@ -302,7 +306,7 @@ pub(crate) fn flush_running_frames() {
             t.high.set(t.high.get().max(carried));
             let before = t.high.get();
             f.close_part_of_line(t);
-            f.flush_occurrences();
+            f.flush();
             carried = carried
                 .max(before)
                 .max(f.max_high.get())

@@ -17,6 +17,7 @@ mod exit;
 mod frame;
 mod future;
 mod json;
+mod pending;
 mod render;
 mod report;
 mod site;

@@ -1,0 +1,227 @@
+//! Puts `#[::memprof::profile]` on every function of a crate's source: each
+//! non-`const` free function (nested ones too), each `impl` block with a
+//! method, each trait with a default method. The attribute is written on the
+//! item's first line, after its own attributes, so no line number moves.
+
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::visit::{self, Visit};
+use syn::{ImplItem, ItemFn, ItemImpl, ItemTrait, TraitItem};
+
+/// The attribute written before each profiled item.
+pub const ATTRIBUTE: &str = "#[::memprof::profile] ";
+
+/// `source` with the attribute on every function, impl block and trait that
+/// has a body to profile; and how many it annotated.
+pub fn annotate(source: &str) -> syn::Result<(String, usize)> {
+    let file = syn::parse_file(source)?;
+    let mut finder = Finder::default();
+    finder.visit_file(&file);
+    let mut offsets: Vec<usize> = finder
+        .points
+        .iter()
+        .filter_map(|&(line, column)| offset(source, line, column))
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut out = source.to_string();
+    for &at in offsets.iter().rev() {
+        out.insert_str(at, ATTRIBUTE);
+    }
+    Ok((out, offsets.len()))
+}
+
+#[derive(Default)]
+struct Finder {
+    /// (line, column) of each item's first token after its attributes.
+    points: Vec<(usize, usize)>,
+}
+
+impl Finder {
+    fn mark(&mut self, item: &impl ToTokens) {
+        if let Some(start) = first_token_after_attributes(item.to_token_stream()) {
+            self.points.push(start);
+        }
+    }
+}
+
+/// Where an item's tokens start once its outer attributes (`#[..]`, doc
+/// comments) are skipped.
+fn first_token_after_attributes(tokens: TokenStream) -> Option<(usize, usize)> {
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(TokenTree::Punct(p)) = iter.peek() {
+        if p.as_char() != '#' {
+            break;
+        }
+        iter.next();
+        iter.next(); // the bracketed group
+    }
+    let start = iter.next()?.span().start();
+    Some((start.line, start.column))
+}
+
+impl<'ast> Visit<'ast> for Finder {
+    fn visit_item_fn(&mut self, item: &'ast ItemFn) {
+        if item.sig.constness.is_none() {
+            self.mark(item);
+        }
+        visit::visit_item_fn(self, item);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast ItemImpl) {
+        let has_method = item
+            .items
+            .iter()
+            .any(|i| matches!(i, ImplItem::Fn(f) if f.sig.constness.is_none()));
+        if has_method {
+            self.mark(item);
+        }
+        // Nested items inside method bodies are still visited; the methods
+        // themselves are covered by the block's attribute.
+        for inner in &item.items {
+            if let ImplItem::Fn(f) = inner {
+                visit::visit_block(self, &f.block);
+            }
+        }
+    }
+
+    fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
+        let has_default = item.items.iter().any(
+            |i| matches!(i, TraitItem::Fn(f) if f.default.is_some() && f.sig.constness.is_none()),
+        );
+        if has_default {
+            self.mark(item);
+        }
+        for inner in &item.items {
+            if let TraitItem::Fn(syn::TraitItemFn {
+                default: Some(body),
+                ..
+            }) = inner
+            {
+                visit::visit_block(self, body);
+            }
+        }
+    }
+}
+
+/// Byte offset of a 1-based line and 0-based character column.
+fn offset(source: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += source[start..].find('\n')? + 1;
+    }
+    let rest = &source[start..];
+    let within = rest
+        .char_indices()
+        .nth(column)
+        .map_or(rest.len(), |(i, _)| i);
+    Some(start + within)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotates_functions_impls_and_traits_in_place() {
+        let source = r#"//! A crate.
+use std::fmt;
+
+/// Adds.
+#[inline]
+pub fn add(a: u32, b: u32) -> u32 {
+    fn helper(x: u32) -> u32 { x }
+    helper(a) + b
+}
+
+const fn fixed() -> u32 { 1 }
+
+pub struct S;
+
+impl S {
+    pub const fn new() -> Self { S }
+    pub fn get(&self) -> u32 { 1 }
+}
+
+impl Copy for S {}
+impl Clone for S { fn clone(&self) -> Self { *self } }
+
+pub trait T {
+    fn required(&self);
+    fn provided(&self) -> u32 { 2 }
+}
+
+trait OnlyRequired { fn r(&self); }
+
+mod inner {
+    pub(crate) fn deep() {}
+}
+
+impl fmt::Debug for S {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn nested() {}
+        nested();
+        f.write_str("S")
+    }
+}
+"#;
+        let (out, count) = annotate(source).unwrap();
+        let expected = r#"//! A crate.
+use std::fmt;
+
+/// Adds.
+#[inline]
+#[::memprof::profile] pub fn add(a: u32, b: u32) -> u32 {
+    #[::memprof::profile] fn helper(x: u32) -> u32 { x }
+    helper(a) + b
+}
+
+const fn fixed() -> u32 { 1 }
+
+pub struct S;
+
+#[::memprof::profile] impl S {
+    pub const fn new() -> Self { S }
+    pub fn get(&self) -> u32 { 1 }
+}
+
+impl Copy for S {}
+#[::memprof::profile] impl Clone for S { fn clone(&self) -> Self { *self } }
+
+#[::memprof::profile] pub trait T {
+    fn required(&self);
+    fn provided(&self) -> u32 { 2 }
+}
+
+trait OnlyRequired { fn r(&self); }
+
+mod inner {
+    #[::memprof::profile] pub(crate) fn deep() {}
+}
+
+#[::memprof::profile] impl fmt::Debug for S {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        #[::memprof::profile] fn nested() {}
+        nested();
+        f.write_str("S")
+    }
+}
+"#;
+        assert_eq!(out, expected);
+        assert_eq!(count, 8);
+        assert_eq!(out.lines().count(), source.lines().count());
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let source = "/* é */ fn f() {}\n";
+        let (out, count) = annotate(source).unwrap();
+        assert_eq!(out, "/* é */ #[::memprof::profile] fn f() {}\n");
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_an_error() {
+        assert!(annotate("fn f( {").is_err());
+    }
+}

@@ -1,0 +1,134 @@
+// Figures of a call's recent lines, kept in the call itself until the call
+// ends (or the entry is needed for another line).
+//
+// Why: a line that allocates would otherwise add to four shared counters and
+// raise two shared maxima on every execution, each a locked read-modify-write
+// of a cache line that every thread running the function writes too. In a
+// loop, the same few lines run again and again, so a handful of entries
+// absorb nearly all of that, and the shared table is written once per line
+// per call.
+
+use std::cell::Cell;
+
+use crate::site::{LineSlot, Site};
+use crate::thread::Counters;
+
+/// Entries per call: enough for the lines of a loop body.
+const ENTRIES: usize = 8;
+const EMPTY: u32 = u32::MAX;
+
+struct Entry {
+    slot: Cell<u32>,
+    allocs: Cell<u64>,
+    allocated: Cell<u64>,
+    freed: Cell<u64>,
+    peak: Cell<u64>,
+    mem_usage: Cell<u64>,
+}
+
+impl Entry {
+    const fn new() -> Self {
+        Entry {
+            slot: Cell::new(EMPTY),
+            allocs: Cell::new(0),
+            allocated: Cell::new(0),
+            freed: Cell::new(0),
+            peak: Cell::new(0),
+            mem_usage: Cell::new(0),
+        }
+    }
+
+    /// Adds the entry's figures to the shared table and empties it.
+    fn flush(&self, site: &Site) {
+        let slot = self.slot.get();
+        if slot == EMPTY {
+            return;
+        }
+        if let Some(shared) = site.slot(slot) {
+            shared.add(Counters {
+                allocated: self.allocated.replace(0),
+                freed: self.freed.replace(0),
+                allocs: self.allocs.replace(0),
+            });
+            LineSlot::raise(&shared.peak, self.peak.replace(0));
+            LineSlot::raise(&shared.mem_usage, self.mem_usage.replace(0));
+        }
+    }
+}
+
+pub(crate) struct Pending {
+    entries: [Entry; ENTRIES],
+    /// The entry of the line now running.
+    current: Cell<u8>,
+    /// The entry to give up next when all are taken (round robin).
+    next_victim: Cell<u8>,
+}
+
+impl Pending {
+    pub(crate) const fn new() -> Self {
+        Pending {
+            entries: [const { Entry::new() }; ENTRIES],
+            current: Cell::new(0),
+            next_victim: Cell::new(0),
+        }
+    }
+
+    /// Makes `slot`'s entry the current one, taking a free entry or giving
+    /// one up (flushed to `site`'s table) if the line has none.
+    #[inline]
+    pub(crate) fn select(&self, site: &Site, slot: u32) {
+        let mut free = None;
+        for (i, entry) in self.entries.iter().enumerate() {
+            let s = entry.slot.get();
+            if s == slot {
+                self.current.set(i as u8);
+                return;
+            }
+            if s == EMPTY && free.is_none() {
+                free = Some(i);
+            }
+        }
+        let i = free.unwrap_or_else(|| {
+            let victim = self.next_victim.get() as usize;
+            self.next_victim.set(((victim + 1) % ENTRIES) as u8);
+            self.entries[victim].flush(site);
+            victim
+        });
+        self.entries[i].slot.set(slot);
+        self.current.set(i as u8);
+    }
+
+    #[inline(always)]
+    fn entry(&self) -> &Entry {
+        &self.entries[self.current.get() as usize % ENTRIES]
+    }
+
+    /// Raises the running line's Mem usage.
+    #[inline(always)]
+    pub(crate) fn raise_mem_usage(&self, bytes: u64) {
+        let e = self.entry();
+        if bytes > e.mem_usage.get() {
+            e.mem_usage.set(bytes);
+        }
+    }
+
+    /// Adds what the thread did while the running line ran.
+    #[inline(always)]
+    pub(crate) fn add(&self, delta: Counters, peak: u64) {
+        let e = self.entry();
+        e.allocs.set(e.allocs.get().wrapping_add(delta.allocs));
+        e.allocated
+            .set(e.allocated.get().wrapping_add(delta.allocated));
+        e.freed.set(e.freed.get().wrapping_add(delta.freed));
+        if peak > e.peak.get() {
+            e.peak.set(peak);
+        }
+    }
+
+    /// Moves every entry's figures to the shared table.
+    pub(crate) fn flush(&self, site: &Site) {
+        for entry in &self.entries {
+            entry.flush(site);
+        }
+    }
+}
