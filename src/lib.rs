@@ -45,8 +45,8 @@
 
 pub use memprof_macro::profile;
 pub use memprof_runtime::{
-    print_report, render, render_json, render_with, report, Alloc, FunctionReport, LineReport,
-    LineStats, RenderOptions, Report, Unit, MISSING_ALLOCATOR,
+    capture, print_report, render, render_json, render_with, report, Alloc, FunctionReport,
+    LineReport, LineStats, RenderOptions, Report, Unit, MISSING_ALLOCATOR,
 };
 
 /// Declares memprof's counting allocator as the program's

@@ -25,16 +25,20 @@ fn while_another_thread_allocates(started: &Barrier, finished: &Barrier) -> usiz
 fn another_threads_allocations_do_not_leak_into_a_line() {
     let started = Barrier::new(2);
     let finished = Barrier::new(2);
+    let returned = Barrier::new(2);
     std::thread::scope(|s| {
         s.spawn(|| {
             started.wait();
             // Allocates while the profiled thread runs its next lines, which
-            // wait for this thread at `finished`.
+            // wait for this thread at `finished`; keeps it until the profiled
+            // call has returned.
             let kept: Vec<Vec<u8>> = (0..1000).map(|_| vec![1u8; 4096]).collect();
             finished.wait();
+            returned.wait();
             drop(kept);
         });
         assert_eq!(while_another_thread_allocates(&started, &finished), 1 << 20);
+        returned.wait();
     });
     let r = report();
     let f = "while_another_thread_allocates";

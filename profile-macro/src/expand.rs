@@ -9,7 +9,7 @@ use syn::{
     parse_quote, parse_quote_spanned, Block, ImplItem, Item, ItemFn, ReturnType, Stmt, TraitItem,
 };
 
-use crate::args;
+use crate::args::{self, Args};
 use crate::probes::Probes;
 use crate::source::FnSource;
 
@@ -20,7 +20,7 @@ const SUPPORTED: &str = "#[memprof::profile] goes on a function or method with a
 /// Expands `#[profile(args)] item`. On error, the error and the unchanged
 /// item, so that the user sees one clean error and nothing else breaks.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let result = args::parse(args).and_then(|_args| profile_item(item.clone()));
+    let result = args::parse(args).and_then(|args| profile_item(item.clone(), &args));
     match result {
         Ok(tokens) => tokens,
         // In expression position (rustc rejects attributes there, but still
@@ -37,12 +37,12 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-fn profile_item(item: TokenStream) -> syn::Result<TokenStream> {
+fn profile_item(item: TokenStream, args: &Args) -> syn::Result<TokenStream> {
     match syn::parse2::<Item>(item.clone()) {
         Ok(Item::Fn(mut func)) => {
             reject_const(&func)?;
             let name = func.sig.ident.to_string();
-            instrument(&mut func, &name);
+            instrument(&mut func, &name, args);
             Ok(func.into_token_stream())
         }
         Ok(Item::Impl(mut block)) => {
@@ -57,7 +57,7 @@ fn profile_item(item: TokenStream) -> syn::Result<TokenStream> {
                             sig: method.sig.clone(),
                             block: Box::new(method.block.clone()),
                         };
-                        instrument(&mut func, &name);
+                        instrument(&mut func, &name, args);
                         method.attrs = func.attrs;
                         method.block = *func.block;
                     }
@@ -83,7 +83,7 @@ fn profile_item(item: TokenStream) -> syn::Result<TokenStream> {
                         sig: method.sig.clone(),
                         block: Box::new(body.clone()),
                     };
-                    instrument(&mut func, &name);
+                    instrument(&mut func, &name, args);
                     method.attrs = func.attrs;
                     method.default = Some(*func.block);
                     profiled += 1;
@@ -200,7 +200,7 @@ fn not_an_item(item: TokenStream) -> syn::Error {
 //     }
 // The never-taken `return` tells inference the block's output type, as the
 // function's signature did for the body (tracing's "fake return edge").
-fn instrument(func: &mut ItemFn, name: &str) {
+fn instrument(func: &mut ItemFn, name: &str, args: &Args) {
     let source = FnSource::of(func);
     let len = source.len();
     let first_line = source.first_line as u32;
@@ -228,7 +228,31 @@ fn instrument(func: &mut ItemFn, name: &str) {
     stmts.extend(tail);
 
     let span = func.sig.ident.span();
+    let budget_ident = Ident::new("__MEMPROF_BUDGET", Span::call_site());
+    let has_budget = args.max_peak.is_some() || args.max_increment.is_some();
+    // A budgeted call keeps its own per-line figures, to name the lines that
+    // put it over budget.
+    let call_lines = if has_budget { len } else { 0 };
+    let limit = |b: &Option<args::Budget>| match b {
+        Some(args::Budget { bytes, text }) => {
+            quote!(::core::option::Option::Some(::memprof::__private::Limit::new(#bytes, #text)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (max_peak, max_increment) = (limit(&args.max_peak), limit(&args.max_increment));
+    let budget = if has_budget {
+        quote!(::core::option::Option::Some(&#budget_ident))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let budget_static = has_budget.then(|| {
+        quote_spanned! {span=>
+            static #budget_ident: ::memprof::__private::Budget =
+                ::memprof::__private::Budget::new(#max_peak, #max_increment);
+        }
+    });
     let statics = quote_spanned! {span=>
+        #budget_static
         static #slots: [::memprof::__private::LineSlot; #len] =
             [::memprof::__private::LineSlot::NEW; #len];
         static #site: ::memprof::__private::Site = ::memprof::__private::Site::new(
@@ -243,7 +267,7 @@ fn instrument(func: &mut ItemFn, name: &str) {
         let fake_return = fake_return_edge(&func.sig.output);
         parse_quote_spanned! {span=> {
             #statics
-            ::memprof::__private::Instrumented::<#len, _>::new(&#site, async move {
+            ::memprof::__private::Instrumented::<#len, #call_lines, _>::new(&#site, #budget, async move {
                 #fake_return
                 #(#stmts)*
             })
@@ -253,7 +277,7 @@ fn instrument(func: &mut ItemFn, name: &str) {
         parse_quote_spanned! {span=> {
             #statics
             let #frame = ::memprof::__private::pin!(
-                ::memprof::__private::Frame::<#len>::new(&#site)
+                ::memprof::__private::Frame::<#len, #call_lines>::new(&#site, #budget)
             );
             #frame.as_ref().enter();
             #(#stmts)*

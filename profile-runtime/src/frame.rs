@@ -18,6 +18,8 @@ use std::pin::Pin;
 use std::ptr;
 
 use crate::alloc::process_live;
+use crate::budget::{self, Budget, CallFigures, CallLine};
+use crate::capture;
 use crate::config;
 use crate::exit;
 use crate::pending::Pending;
@@ -63,23 +65,38 @@ pub(crate) struct FrameCore {
     /// line still sees the peak reached inside this call.
     entry_high: Cell<i64>,
     max_high: Cell<i64>,
+    /// The thread's live bytes when the slice began.
+    slice_entry_live: Cell<i64>,
+    /// The function's budget, if it has one; then the call keeps its own
+    /// per-line figures in `call_lines`.
+    budget: Option<&'static Budget>,
+    call_lines: Cell<*const CallLine>,
+    call_lines_len: usize,
+    /// Net bytes of the call in its slices so far.
+    call_net: Cell<i64>,
+    /// Largest rise of the thread's live bytes above their value at entry.
+    call_peak: Cell<i64>,
 }
 
 /// A running call of a profiled function. Created only by `#[profile]`.
+/// `N` is the function's number of lines; `M` is `N` for a function with a
+/// budget (whose calls keep their own per-line figures) and 0 otherwise.
 #[doc(hidden)]
-pub struct Frame<const N: usize> {
+pub struct Frame<const N: usize, const M: usize> {
     core: FrameCore,
     occurrences: [Cell<u32>; N],
+    call_lines: [CallLine; M],
     _pinned: PhantomPinned,
 }
 
-impl<const N: usize> Frame<N> {
+impl<const N: usize, const M: usize> Frame<N, M> {
     #[doc(hidden)]
     #[inline]
-    pub fn new(site: &'static Site) -> Self {
+    pub fn new(site: &'static Site, budget: Option<&'static Budget>) -> Self {
         Frame {
-            core: FrameCore::new(site, N),
+            core: FrameCore::new(site, N, budget, M),
             occurrences: [const { Cell::new(0) }; N],
+            call_lines: [const { CallLine::new() }; M],
             _pinned: PhantomPinned,
         }
     }
@@ -90,25 +107,31 @@ impl<const N: usize> Frame<N> {
     #[inline]
     pub fn enter(self: Pin<&Self>) {
         let core = &self.core;
-        if core.start_call(self.occurrences.as_ptr()) {
+        if core.start_call(self.occurrences.as_ptr(), self.call_lines.as_ptr()) {
             with_thread(|t| core.begin_slice(t));
         }
     }
 }
 
-impl<const N: usize> Drop for Frame<N> {
+impl<const N: usize, const M: usize> Drop for Frame<N, M> {
     fn drop(&mut self) {
         if self.core.active.get() {
             with_thread(|t| {
                 self.core.end_slice(t);
                 self.core.finish_call();
             });
+            self.core.check_budget();
         }
     }
 }
 
 impl FrameCore {
-    pub(crate) fn new(site: &'static Site, len: usize) -> Self {
+    pub(crate) fn new(
+        site: &'static Site,
+        len: usize,
+        budget: Option<&'static Budget>,
+        call_lines_len: usize,
+    ) -> Self {
         FrameCore {
             site,
             active: Cell::new(false),
@@ -124,6 +147,12 @@ impl FrameCore {
             slice_entry: Cell::new(Counters::default()),
             entry_high: Cell::new(0),
             max_high: Cell::new(0),
+            slice_entry_live: Cell::new(0),
+            budget,
+            call_lines: Cell::new(ptr::null()),
+            call_lines_len,
+            call_net: Cell::new(0),
+            call_peak: Cell::new(0),
         }
     }
 
@@ -131,13 +160,18 @@ impl FrameCore {
     /// Returns whether the call is profiled. `occurrences` is the call's own
     /// array of per-line counts, pinned with it.
     #[inline]
-    pub(crate) fn start_call(&self, occurrences: *const Cell<u32>) -> bool {
+    pub(crate) fn start_call(
+        &self,
+        occurrences: *const Cell<u32>,
+        call_lines: *const CallLine,
+    ) -> bool {
         if !config::enabled() {
             return false;
         }
         self.site.register();
         exit::ensure_report_at_exit();
         self.occurrences.set(occurrences);
+        self.call_lines.set(call_lines);
         self.current.set(0);
         self.active.set(true);
         self.bump(0);
@@ -155,6 +189,7 @@ impl FrameCore {
         let now = t.snapshot();
         let live = t.live();
         self.slice_entry.set(now);
+        self.slice_entry_live.set(live);
         self.start.set(now);
         self.start_live.set(live);
         self.entry_high.set(t.high.get());
@@ -167,6 +202,15 @@ impl FrameCore {
     /// next poll of an `async` call) continues it.
     pub(crate) fn end_slice(&self, t: &ThreadState) {
         self.close_part_of_line(t);
+        let slice_peak = self.max_high.get().max(t.high.get()) - self.slice_entry_live.get();
+        self.call_peak
+            .set(self.call_peak.get().max(self.call_net.get() + slice_peak));
+        let slice = t.snapshot().since(self.slice_entry.get());
+        self.call_net.set(
+            self.call_net
+                .get()
+                .wrapping_add(slice.allocated.wrapping_sub(slice.freed) as i64),
+        );
         let high = self
             .entry_high
             .get()
@@ -206,6 +250,34 @@ impl FrameCore {
     pub(crate) fn finish_call(&self) {
         self.flush();
         self.active.set(false);
+    }
+
+    /// Panics with `memprof:` and the lines to blame if the finished call
+    /// went over its function's budget; if the thread is already unwinding,
+    /// prints the message instead (a second panic would abort).
+    pub(crate) fn check_budget(&self) {
+        let Some(budget) = self.budget else {
+            return;
+        };
+        let lines: &[CallLine] = if self.call_lines_len == 0 {
+            &[]
+        } else {
+            // SAFETY: `call_lines` points at the call's own array of
+            // `call_lines_len` entries, pinned with it.
+            unsafe { std::slice::from_raw_parts(self.call_lines.get(), self.call_lines_len) }
+        };
+        let call = CallFigures {
+            peak: self.call_peak.get(),
+            increment: self.call_net.get(),
+            lines,
+        };
+        if let Some(message) = budget::check(self.site, budget, &call) {
+            if std::thread::panicking() {
+                eprintln!("{message}");
+            } else {
+                panic!("{message}");
+            }
+        }
     }
 
     #[inline(always)]
@@ -263,7 +335,16 @@ impl FrameCore {
             .carry
             .get()
             .saturating_add(high.saturating_sub(self.start_live.get()));
-        self.pending.add(delta, peak.max(0) as u64);
+        let peak = peak.max(0) as u64;
+        self.pending.add(delta, peak);
+        let current = self.current.get() as usize;
+        if current < self.call_lines_len {
+            // SAFETY: as in `check_budget`.
+            let line = unsafe { &*self.call_lines.get().add(current) };
+            let net = delta.allocated.wrapping_sub(delta.freed) as i64;
+            line.increment.set(line.increment.get().wrapping_add(net));
+            line.peak.set(line.peak.get().max(peak));
+        }
         self.pending.raise_mem_usage(process_live());
         self.start.set(now);
         self.start_live.set(live);
@@ -288,6 +369,9 @@ impl FrameCore {
                     slot.occurrences
                         .fetch_add(u64::from(n), std::sync::atomic::Ordering::Relaxed);
                 }
+                capture::record(self.site, i as u32, |line| {
+                    line.occurrences += u64::from(n);
+                });
             }
         }
     }

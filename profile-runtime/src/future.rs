@@ -15,6 +15,7 @@ use std::mem::ManuallyDrop;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use crate::budget::{Budget, CallLine};
 use crate::frame::FrameCore;
 use crate::site::Site;
 use crate::thread::with_thread;
@@ -25,9 +26,10 @@ const FINISHED: u8 = 2;
 
 /// The future of a profiled `async fn` call. Created only by `#[profile]`.
 #[doc(hidden)]
-pub struct Instrumented<const N: usize, F> {
+pub struct Instrumented<const N: usize, const M: usize, F> {
     core: FrameCore,
     occurrences: [Cell<u32>; N],
+    call_lines: [CallLine; M],
     state: Cell<u8>,
     inner: ManuallyDrop<F>,
     _pinned: PhantomPinned,
@@ -38,18 +40,19 @@ pub struct Instrumented<const N: usize, F> {
 // poll and used only by the polling thread until that poll returns, when the
 // call unlinks itself. Between polls nothing refers to them, so the future
 // may move to another thread whenever its body may.
-unsafe impl<const N: usize, F: Send> Send for Instrumented<N, F> {}
+unsafe impl<const N: usize, const M: usize, F: Send> Send for Instrumented<N, M, F> {}
 // SAFETY: nothing is reachable through `&Instrumented`: every access goes
 // through `Pin<&mut Self>` in `poll` or through `drop`.
-unsafe impl<const N: usize, F: Sync> Sync for Instrumented<N, F> {}
+unsafe impl<const N: usize, const M: usize, F: Sync> Sync for Instrumented<N, M, F> {}
 
-impl<const N: usize, F: Future> Instrumented<N, F> {
+impl<const N: usize, const M: usize, F: Future> Instrumented<N, M, F> {
     #[doc(hidden)]
     #[inline]
-    pub fn new(site: &'static Site, inner: F) -> Self {
+    pub fn new(site: &'static Site, budget: Option<&'static Budget>, inner: F) -> Self {
         Instrumented {
-            core: FrameCore::new(site, N),
+            core: FrameCore::new(site, N, budget, M),
             occurrences: [const { Cell::new(0) }; N],
+            call_lines: [const { CallLine::new() }; M],
             state: Cell::new(NOT_STARTED),
             inner: ManuallyDrop::new(inner),
             _pinned: PhantomPinned,
@@ -74,7 +77,7 @@ impl Drop for Slice<'_> {
     }
 }
 
-impl<const N: usize, F: Future> Future for Instrumented<N, F> {
+impl<const N: usize, const M: usize, F: Future> Future for Instrumented<N, M, F> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
@@ -83,7 +86,9 @@ impl<const N: usize, F: Future> Future for Instrumented<N, F> {
         // beyond staying put, which `Pin` guarantees for the whole value.
         let this = unsafe { self.get_unchecked_mut() };
         if this.state.get() == NOT_STARTED {
-            let profiled = this.core.start_call(this.occurrences.as_ptr());
+            let profiled = this
+                .core
+                .start_call(this.occurrences.as_ptr(), this.call_lines.as_ptr());
             this.state.set(if profiled { RUNNING } else { FINISHED });
         }
         // SAFETY: see above.
@@ -97,12 +102,13 @@ impl<const N: usize, F: Future> Future for Instrumented<N, F> {
         if result.is_ready() {
             this.core.finish_call();
             this.state.set(FINISHED);
+            this.core.check_budget();
         }
         result
     }
 }
 
-impl<const N: usize, F> Drop for Instrumented<N, F> {
+impl<const N: usize, const M: usize, F> Drop for Instrumented<N, M, F> {
     fn drop(&mut self) {
         if self.state.get() == RUNNING {
             // Cancelled while suspended: what its locals free as they drop

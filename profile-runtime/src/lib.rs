@@ -12,6 +12,8 @@
 #![deny(missing_docs)]
 
 mod alloc;
+mod budget;
+mod capture;
 mod config;
 mod exit;
 mod frame;
@@ -25,6 +27,7 @@ mod thread;
 mod units;
 
 pub use alloc::Alloc;
+pub use capture::capture;
 pub use exit::print_report;
 pub use json::render_json;
 pub use render::{render, render_with, RenderOptions, Unit, MISSING_ALLOCATOR};
@@ -34,6 +37,7 @@ pub use report::{report, FunctionReport, LineReport, LineStats, Report};
 /// without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::budget::{Budget, Limit};
     pub use crate::frame::{enter_line, iteration, line, CloseMarker, Frame, IterProbe};
     pub use crate::future::Instrumented;
     pub use crate::site::{LineSlot, Site};

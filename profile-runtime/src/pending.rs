@@ -10,6 +10,7 @@
 
 use std::cell::Cell;
 
+use crate::capture;
 use crate::site::{LineSlot, Site};
 use crate::thread::Counters;
 
@@ -39,20 +40,31 @@ impl Entry {
     }
 
     /// Adds the entry's figures to the shared table and empties it.
-    fn flush(&self, site: &Site) {
+    fn flush(&self, site: &'static Site) {
         let slot = self.slot.get();
         if slot == EMPTY {
             return;
         }
+        let delta = Counters {
+            allocated: self.allocated.replace(0),
+            freed: self.freed.replace(0),
+            allocs: self.allocs.replace(0),
+        };
+        let peak = self.peak.replace(0);
+        let mem_usage = self.mem_usage.replace(0);
         if let Some(shared) = site.slot(slot) {
-            shared.add(Counters {
-                allocated: self.allocated.replace(0),
-                freed: self.freed.replace(0),
-                allocs: self.allocs.replace(0),
-            });
-            LineSlot::raise(&shared.peak, self.peak.replace(0));
-            LineSlot::raise(&shared.mem_usage, self.mem_usage.replace(0));
+            shared.add(delta);
+            LineSlot::raise(&shared.peak, peak);
+            LineSlot::raise(&shared.mem_usage, mem_usage);
         }
+        capture::record(site, slot, |line| {
+            line.allocs += delta.allocs;
+            line.allocated += delta.allocated;
+            line.freed += delta.freed;
+            line.increment += delta.allocated.wrapping_sub(delta.freed) as i64;
+            line.peak = line.peak.max(peak);
+            line.mem_usage = line.mem_usage.max(mem_usage);
+        });
     }
 }
 
@@ -76,7 +88,7 @@ impl Pending {
     /// Makes `slot`'s entry the current one, taking a free entry or giving
     /// one up (flushed to `site`'s table) if the line has none.
     #[inline]
-    pub(crate) fn select(&self, site: &Site, slot: u32) {
+    pub(crate) fn select(&self, site: &'static Site, slot: u32) {
         let mut free = None;
         for (i, entry) in self.entries.iter().enumerate() {
             let s = entry.slot.get();
@@ -126,7 +138,7 @@ impl Pending {
     }
 
     /// Moves every entry's figures to the shared table.
-    pub(crate) fn flush(&self, site: &Site) {
+    pub(crate) fn flush(&self, site: &'static Site) {
         for entry in &self.entries {
             entry.flush(site);
         }

@@ -105,7 +105,10 @@ pub fn report() -> Report {
         flush_running_frames();
         Report {
             allocator_installed: allocator_installed(),
-            functions: Site::all().into_iter().map(function_report).collect(),
+            functions: Site::all()
+                .into_iter()
+                .map(|site| function_report(site, shared_figures(site)))
+                .collect(),
         }
     })
 }
@@ -119,22 +122,15 @@ fn allocator_installed() -> bool {
     alloc::installed()
 }
 
-fn function_report(site: &'static Site) -> FunctionReport {
+/// The rows of `site`, with the figures of line `i` given by `figures(i)`.
+pub(crate) fn function_report(
+    site: &'static Site,
+    figures: impl Fn(usize) -> LineStats,
+) -> FunctionReport {
     let mut source_lines = site.source.lines();
-    let lines = site
-        .slots
-        .iter()
-        .enumerate()
-        .map(|(i, slot)| {
-            let stats = LineStats {
-                occurrences: slot.occurrences.load(Ordering::Relaxed),
-                mem_usage: slot.mem_usage.load(Ordering::Relaxed),
-                increment: slot.increment.load(Ordering::Relaxed),
-                peak: slot.peak.load(Ordering::Relaxed),
-                allocs: slot.allocs.load(Ordering::Relaxed),
-                allocated: slot.allocated.load(Ordering::Relaxed),
-                freed: slot.freed.load(Ordering::Relaxed),
-            };
+    let lines: Vec<LineReport> = (0..site.slots.len())
+        .map(|i| {
+            let stats = figures(i);
             LineReport {
                 line: site.first_line + i as u32,
                 contents: source_lines.next().unwrap_or("").to_string(),
@@ -145,9 +141,25 @@ fn function_report(site: &'static Site) -> FunctionReport {
     FunctionReport {
         name: site.name.to_string(),
         file: site.file.to_string(),
-        calls: site
-            .slot(0)
-            .map_or(0, |s| s.occurrences.load(Ordering::Relaxed)),
+        calls: lines
+            .first()
+            .and_then(|l| l.stats)
+            .map_or(0, |s| s.occurrences),
         lines,
+    }
+}
+
+fn shared_figures(site: &'static Site) -> impl Fn(usize) -> LineStats {
+    move |i| {
+        let slot = &site.slots[i];
+        LineStats {
+            occurrences: slot.occurrences.load(Ordering::Relaxed),
+            mem_usage: slot.mem_usage.load(Ordering::Relaxed),
+            increment: slot.increment.load(Ordering::Relaxed),
+            peak: slot.peak.load(Ordering::Relaxed),
+            allocs: slot.allocs.load(Ordering::Relaxed),
+            allocated: slot.allocated.load(Ordering::Relaxed),
+            freed: slot.freed.load(Ordering::Relaxed),
+        }
     }
 }
