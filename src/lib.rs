@@ -40,6 +40,38 @@
 //!
 //! The report is also available as data: [`report()`] returns a [`Report`],
 //! [`render`] and [`render_json`] turn it into text.
+//!
+//! ## In tests: budgets and captures
+//!
+//! `#[profile(max_peak = "24 MiB", max_increment = "0 B")]` makes a call
+//! that goes over budget panic with `memprof:` and the lines to blame, so a
+//! failing `#[test]` says which line broke the budget. [`capture`] returns
+//! what the profiled functions did inside a closure on this thread only, so
+//! tests running in parallel do not disturb each other:
+//!
+//! ```
+//! memprof::install!();
+//!
+//! #[memprof::profile]
+//! fn build() -> Vec<u64> {
+//!     let v = vec![0; 1024];
+//!     v
+//! }
+//!
+//! # fn main() {
+//! let (v, report) = memprof::capture(build);
+//! let line = report.function("build").unwrap().line_containing("vec!").unwrap();
+//! assert_eq!(line.stats.unwrap().allocated, 8192);
+//! # drop(v);
+//! # }
+//! ```
+//!
+//! ## Heap over time
+//!
+//! `MEMPROF_TIMELINE=heap.svg` records the process's live heap every
+//! `MEMPROF_INTERVAL` (default `1ms`) from the first profiled call, and
+//! writes at exit a plot with each profiled function's calls marked
+//! (`.json` writes the samples instead).
 
 #![deny(missing_docs)]
 

@@ -10,24 +10,32 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// Runs an example with the report as JSON in a file; returns its stdout
-/// and the parsed report.
-fn run_example(name: &str) -> (String, Value) {
+/// The path of an example's binary, built by `cargo test` beside this test.
+fn example_binary(name: &str) -> PathBuf {
     let dir = std::env::current_exe().unwrap();
     let dir = dir.parent().unwrap().parent().unwrap();
-    let exe: PathBuf = dir.join("examples").join(name);
+    let exe = dir.join("examples").join(name);
     assert!(
         exe.exists(),
         "{} is missing: `cargo test` builds the examples; run it from the workspace root",
         exe.display()
     );
-    let out_file = std::env::temp_dir().join(format!(
-        "memprof-example-{name}-{}.json",
-        std::process::id()
-    ));
-    let out = Command::new(&exe)
+    exe
+}
+
+/// A file path in the temporary directory, unique to this process.
+fn temp_file(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("memprof-example-{}-{name}", std::process::id()))
+}
+
+/// Runs an example with the report as JSON in a file, and `env` besides;
+/// returns its stdout and the parsed report.
+fn run_example_with(name: &str, env: &[(&str, &str)]) -> (String, Value) {
+    let out_file = temp_file(&format!("{name}-report.json"));
+    let out = Command::new(example_binary(name))
         .env("MEMPROF_FORMAT", "json")
         .env("MEMPROF_OUTPUT", &out_file)
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(
@@ -39,6 +47,10 @@ fn run_example(name: &str) -> (String, Value) {
     let json = serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
     std::fs::remove_file(&out_file).unwrap();
     (String::from_utf8(out.stdout).unwrap(), json)
+}
+
+fn run_example(name: &str) -> (String, Value) {
+    run_example_with(name, &[])
 }
 
 fn line<'a>(function: &'a Value, text: &str) -> &'a Value {
@@ -161,4 +173,84 @@ fn word_index() {
     let freed: u64 = lines.iter().filter_map(|l| l["freed"].as_u64()).sum();
     let increment: i64 = lines.iter().filter_map(|l| l["increment"].as_i64()).sum();
     assert_eq!(increment, allocated as i64 - freed as i64);
+}
+
+const TIMELINE_FUNCTIONS: [&str; 3] = ["timeline::load", "timeline::index", "timeline::summarize"];
+
+#[test]
+fn timeline_svg_parses_and_holds_the_samples_and_function_spans() {
+    let svg_file = temp_file("timeline.svg");
+    let (stdout, report) = run_example_with(
+        "timeline",
+        &[("MEMPROF_TIMELINE", svg_file.to_str().unwrap())],
+    );
+    assert_eq!(stdout, "2002 distinct words\n");
+    assert_eq!(function(&report, "timeline::load")["calls"], 1);
+    let svg = std::fs::read_to_string(&svg_file).unwrap();
+    std::fs::remove_file(&svg_file).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(str::trim))
+        .collect();
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("timeline: live heap over time (peak ")));
+    assert!(texts.contains(&"live heap (MiB)"));
+    assert!(texts.contains(&"time since the first profiled call (ms)"));
+    for name in TIMELINE_FUNCTIONS {
+        assert_eq!(texts.iter().filter(|t| **t == name).count(), 1, "{name}");
+    }
+    // The heap line: one point per sample, a sample per millisecond over a
+    // run that sleeps for more than 70 ms.
+    let points = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .map(|n| n.attribute("points").unwrap().split_whitespace().count())
+        .max()
+        .unwrap();
+    assert!(points >= 70, "{points} points");
+    // A shaded span for each of the three calls.
+    let spans = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("opacity") == Some("0.12"))
+        .count();
+    assert_eq!(spans, 3);
+}
+
+#[test]
+fn timeline_json_holds_the_samples_and_spans_in_call_order() {
+    let json_file = temp_file("timeline.json");
+    run_example_with(
+        "timeline",
+        &[
+            ("MEMPROF_TIMELINE", json_file.to_str().unwrap()),
+            ("MEMPROF_INTERVAL", "2ms"),
+        ],
+    );
+    let timeline: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    std::fs::remove_file(&json_file).unwrap();
+    assert_eq!(timeline["memprof_timeline"], 1);
+    assert_eq!(timeline["program"], "timeline");
+    assert_eq!(timeline["interval_ns"], 2_000_000);
+    assert_eq!(timeline["functions"], serde_json::json!(TIMELINE_FUNCTIONS));
+    // 24,000 documents of 40 repeats of "document b i " stay alive at once.
+    let peak = timeline["peak"].as_u64().unwrap();
+    assert!(peak >= 24_000 * 40 * 13, "peak {peak}");
+    let spans = timeline["spans"].as_array().unwrap();
+    let functions: Vec<u64> = spans
+        .iter()
+        .map(|s| s["function"].as_u64().unwrap())
+        .collect();
+    assert_eq!(functions, [0, 1, 2], "one stretch per call, in call order");
+    for pair in spans.windows(2) {
+        assert!(pair[0]["end_ns"].as_u64() <= pair[1]["start_ns"].as_u64());
+    }
+    let samples = timeline["samples"].as_array().unwrap();
+    assert!(samples.len() >= 35, "{} samples", samples.len());
+    let times: Vec<u64> = samples.iter().map(|s| s[0].as_u64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] < w[1]));
+    assert!(samples.iter().any(|s| s[1].as_u64() == Some(peak)));
 }

@@ -60,7 +60,7 @@ pub(crate) fn record(site: &'static Site, slot: u32, add: impl Fn(&mut LineStats
 /// functions did inside it, on this thread (and in futures polled on this
 /// thread inside it): nothing from other threads, and nothing from before.
 ///
-/// ```no_run
+/// ```text
 /// memprof::install!();
 ///
 /// #[memprof::profile]
@@ -68,12 +68,9 @@ pub(crate) fn record(site: &'static Site, slot: u32, add: impl Fn(&mut LineStats
 ///     vec![0; 1024]
 /// }
 ///
-/// # fn main() {
 /// let (v, report) = memprof::capture(build);
 /// let line = report.function("build").unwrap().line_containing("vec!").unwrap();
 /// assert_eq!(line.stats.unwrap().allocated, 8192);
-/// # drop(v);
-/// # }
 /// ```
 pub fn capture<R>(work: impl FnOnce() -> R) -> (R, Report) {
     // What calls already running did before the capture is not its own.

@@ -7,11 +7,13 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::config::{self, Format};
+use crate::config::{self, Format, TimelineFormat};
 use crate::json::render_json;
 use crate::render::render_with;
 use crate::report::report;
 use crate::thread::suspended;
+use crate::timeline;
+use crate::timeline_render;
 
 static HOOKED: AtomicBool = AtomicBool::new(false);
 
@@ -85,6 +87,30 @@ pub fn print_report() {
                 }
             }
         }
+        write_timeline(&mut stderr);
         let _ = stderr.flush();
     });
+}
+
+/// Writes the heap-over-time plot (or its samples) where
+/// `MEMPROF_TIMELINE` says, if a timeline was recorded.
+fn write_timeline(stderr: &mut impl Write) {
+    let Some(timeline) = timeline::finish() else {
+        return;
+    };
+    let (Some(settings), _) = config::timeline_settings() else {
+        return;
+    };
+    let text = match settings.format {
+        TimelineFormat::Svg => timeline_render::render_svg(&timeline),
+        TimelineFormat::Json => timeline_render::render_json(&timeline),
+    };
+    if let Err(error) = std::fs::write(&settings.path, text) {
+        let _ = writeln!(
+            stderr,
+            "memprof: cannot write the timeline to MEMPROF_TIMELINE={} ({error}); set \
+             MEMPROF_TIMELINE to a writable file path ending in .svg or .json",
+            settings.path.display()
+        );
+    }
 }

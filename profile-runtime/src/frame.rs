@@ -25,6 +25,7 @@ use crate::exit;
 use crate::pending::Pending;
 use crate::site::Site;
 use crate::thread::{with_thread, Counters, ThreadState};
+use crate::timeline;
 
 /// How a probe counts an occurrence of the line it switches to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -170,6 +171,8 @@ impl FrameCore {
         }
         self.site.register();
         exit::ensure_report_at_exit();
+        timeline::ensure_started();
+        timeline::call_started(self.site);
         self.occurrences.set(occurrences);
         self.call_lines.set(call_lines);
         self.current.set(0);
@@ -250,6 +253,7 @@ impl FrameCore {
     pub(crate) fn finish_call(&self) {
         self.flush();
         self.active.set(false);
+        timeline::call_finished(self.site);
     }
 
     /// Panics with `memprof:` and the lines to blame if the finished call

@@ -24,6 +24,8 @@ mod render;
 mod report;
 mod site;
 mod thread;
+mod timeline;
+mod timeline_render;
 mod units;
 
 pub use alloc::Alloc;

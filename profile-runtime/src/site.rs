@@ -6,7 +6,7 @@
 // list; the report walks that list at exit.
 
 use std::ptr;
-use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, AtomicU8, Ordering};
 
 use crate::thread::Counters;
 
@@ -75,8 +75,12 @@ pub struct Site {
     pub(crate) slots: &'static [LineSlot],
     state: AtomicU8,
     /// First-call order among sites, for the report.
-    order: AtomicU64,
+    pub(crate) order: AtomicU64,
     next: AtomicPtr<Site>,
+    /// Calls running now, counted only while a timeline is recorded.
+    pub(crate) active: AtomicI64,
+    /// A call started since the timeline's last sample.
+    pub(crate) touched: AtomicBool,
 }
 
 const UNREGISTERED: u8 = 0;
@@ -104,6 +108,8 @@ impl Site {
             state: AtomicU8::new(UNREGISTERED),
             order: AtomicU64::new(0),
             next: AtomicPtr::new(ptr::null_mut()),
+            active: AtomicI64::new(0),
+            touched: AtomicBool::new(false),
         }
     }
 
@@ -149,15 +155,21 @@ impl Site {
     /// Every site that has been called, in first-call order.
     pub(crate) fn all() -> Vec<&'static Site> {
         let mut sites = Vec::new();
+        Site::for_each(|site| sites.push(site));
+        sites.sort_by_key(|s| s.order.load(Ordering::Relaxed));
+        sites
+    }
+
+    /// Calls `f` with every site that has been called, in no set order,
+    /// without allocating.
+    pub(crate) fn for_each(mut f: impl FnMut(&'static Site)) {
         let mut p = HEAD.load(Ordering::Acquire);
         while !p.is_null() {
             // SAFETY: only `&'static Site`s are ever pushed on the list.
             let site: &'static Site = unsafe { &*p };
-            sites.push(site);
+            f(site);
             p = site.next.load(Ordering::Acquire);
         }
-        sites.sort_by_key(|s| s.order.load(Ordering::Relaxed));
-        sites
     }
 
     pub(crate) fn slot(&self, index: u32) -> Option<&LineSlot> {
