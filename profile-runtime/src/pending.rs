@@ -72,8 +72,6 @@ pub(crate) struct Pending {
     entries: [Entry; ENTRIES],
     /// The entry of the line now running.
     current: Cell<u8>,
-    /// The entry to give up next when all are taken (round robin).
-    next_victim: Cell<u8>,
 }
 
 impl Pending {
@@ -81,33 +79,25 @@ impl Pending {
         Pending {
             entries: [const { Entry::new() }; ENTRIES],
             current: Cell::new(0),
-            next_victim: Cell::new(0),
         }
     }
 
-    /// Makes `slot`'s entry the current one, taking a free entry or giving
-    /// one up (flushed to `site`'s table) if the line has none.
-    #[inline]
+    /// Makes `slot`'s entry the current one. Direct-mapped (a line's entry
+    /// is its slot modulo the number of entries): no search on the probe
+    /// path. Another line holding the entry is flushed to `site`'s table
+    /// first; lines of one loop body are consecutive, so they rarely meet.
+    #[inline(always)]
     pub(crate) fn select(&self, site: &'static Site, slot: u32) {
-        let mut free = None;
-        for (i, entry) in self.entries.iter().enumerate() {
-            let s = entry.slot.get();
-            if s == slot {
-                self.current.set(i as u8);
-                return;
-            }
-            if s == EMPTY && free.is_none() {
-                free = Some(i);
-            }
-        }
-        let i = free.unwrap_or_else(|| {
-            let victim = self.next_victim.get() as usize;
-            self.next_victim.set(((victim + 1) % ENTRIES) as u8);
-            self.entries[victim].flush(site);
-            victim
-        });
-        self.entries[i].slot.set(slot);
+        let i = slot as usize % ENTRIES;
         self.current.set(i as u8);
+        let entry = &self.entries[i];
+        let held = entry.slot.get();
+        if held != slot {
+            if held != EMPTY {
+                entry.flush(site);
+            }
+            entry.slot.set(slot);
+        }
     }
 
     #[inline(always)]
