@@ -5,10 +5,10 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use memprof_bench::time_on_threads;
 use stats_alloc::StatsAlloc;
 
 static STATS: StatsAlloc<System> = StatsAlloc::system();
@@ -73,29 +73,6 @@ fn realloc_growth<A: GlobalAlloc>(a: &A) {
     }
 }
 
-fn on_threads(threads: usize, iters: u64, work: &(dyn Fn() + Sync)) -> Duration {
-    let barrier = std::sync::Barrier::new(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    barrier.wait();
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        work();
-                    }
-                    start.elapsed()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .max()
-            .unwrap()
-    })
-}
-
 /// The three patterns through one allocator, called statically (no
 /// dynamic dispatch in the measured loop).
 fn bench_allocator<A: GlobalAlloc + Sync>(
@@ -105,13 +82,13 @@ fn bench_allocator<A: GlobalAlloc + Sync>(
     a: &'static A,
 ) {
     group.bench_function(format!("{name}/64B"), |b| {
-        b.iter_custom(|iters| on_threads(threads, iters, &|| alloc_free(a, 64)))
+        b.iter_custom(|iters| time_on_threads(threads, iters, &|| alloc_free(a, 64)))
     });
     group.bench_function(format!("{name}/4KiB"), |b| {
-        b.iter_custom(|iters| on_threads(threads, iters, &|| alloc_free(a, 4096)))
+        b.iter_custom(|iters| time_on_threads(threads, iters, &|| alloc_free(a, 4096)))
     });
     group.bench_function(format!("{name}/growth"), |b| {
-        b.iter_custom(|iters| on_threads(threads, iters, &|| realloc_growth(a)))
+        b.iter_custom(|iters| time_on_threads(threads, iters, &|| realloc_growth(a)))
     });
 }
 

@@ -7,6 +7,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
 
 /// Which allocator [`Switch`] forwards to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +141,31 @@ plain_and_profiled! {
         }
         map.len()
     }
+}
+
+/// Runs `work` `iters` times on each of `threads` threads started together;
+/// the time the slowest thread took.
+pub fn time_on_threads(threads: usize, iters: u64, work: &(dyn Fn() + Sync)) -> Duration {
+    let barrier = Barrier::new(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        work();
+                    }
+                    start.elapsed()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .max()
+            .unwrap()
+    })
 }
 
 /// Deterministic text: `lines` lines of `words_per_line` short words.

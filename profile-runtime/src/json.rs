@@ -66,7 +66,8 @@ pub fn render_json(report: &Report) -> String {
     out
 }
 
-fn push_string(out: &mut String, text: &str) {
+/// Appends `text` as a JSON string literal.
+pub(crate) fn push_string(out: &mut String, text: &str) {
     out.push('"');
     for c in text.chars() {
         match c {

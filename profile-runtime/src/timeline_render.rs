@@ -6,6 +6,7 @@ use std::fmt::Write;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::json::push_string;
 use crate::render::Unit;
 use crate::timeline::{Span, Timeline};
 use crate::units::format_bytes;
@@ -186,18 +187,8 @@ pub(crate) fn render_json(timeline: &Timeline) -> String {
 }
 
 fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let mut out = String::new();
+    push_string(&mut out, text);
     out
 }
 

@@ -33,6 +33,19 @@ impl<T: Clone> Stack<T> {
     fn pinned(self: std::pin::Pin<&mut Self>) -> usize {
         self.items.len()
     }
+
+    fn count(&self) -> usize {
+        self.items.len()
+    }
+
+    fn by_value(self) -> usize
+    where
+        T: Default,
+    {
+        let extra = T::default();
+        drop(extra);
+        self.count()
+    }
 }
 
 const HINT: usize = Stack::<u8>::capacity_hint();
@@ -66,9 +79,13 @@ fn main() {
     assert_eq!(s.describe(), "<stack>");
     assert_eq!(Box::new(s).into_boxed(), [1, 2]);
     assert_eq!(HINT, 16);
+    let mut other = Stack::<u8>::new();
+    other.push(7);
+    assert_eq!(other.by_value(), 1);
     let report = memprof::report();
-    assert_eq!(report.function("Stack::push").unwrap().calls, 2);
+    assert_eq!(report.function("Stack::push").unwrap().calls, 3);
     assert_eq!(report.function("Describe::describe").unwrap().calls, 1);
-    assert_eq!(report.function("Stack::drop").unwrap().calls, 1);
+    assert_eq!(report.function("Stack::drop").unwrap().calls, 2);
+    assert_eq!(report.function("Stack::by_value").unwrap().calls, 1);
     assert!(report.function("Stack::capacity_hint").is_none());
 }
