@@ -3,7 +3,7 @@ memprof::install!();
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     let mut s = 0;
-    for _ in 0..200 {
+    for _ in 0..2000 {
         s += match which.as_str() {
             "churn" => memprof_bench::churn_profiled(std::hint::black_box(200_000)) as u64,
             "churn-plain" => memprof_bench::churn(std::hint::black_box(200_000)) as u64,

@@ -307,7 +307,6 @@ impl FrameCore {
             self.bump(slot);
         }
         self.current.set(slot);
-        self.pending.select(self.site, slot);
     }
 
     /// Accounts what happened since the running line (or this slice of it)
@@ -320,14 +319,30 @@ impl FrameCore {
             // the line ran (a nested call of this function that did nothing
             // leaves nothing to exclude either). Only the process-wide Mem
             // usage can have moved, and the measurement need not restart.
-            self.pending.raise_mem_usage(process_live());
+            // The shared maximum is only read here; a new maximum goes to
+            // the call's cache.
+            let live = process_live();
+            if let Some(slot) = self.site.slot(self.current.get()) {
+                if live > slot.mem_usage.load(std::sync::atomic::Ordering::Relaxed) {
+                    self.raise_mem_usage(live);
+                }
+            }
             return;
         }
         self.close_changed_line(t);
     }
 
+    /// Raises the running line's Mem usage in the call's cache. Out of line:
+    /// the cache is touched only when a line has something to record.
+    #[inline(never)]
+    fn raise_mem_usage(&self, live: u64) {
+        self.pending.select(self.site, self.current.get());
+        self.pending.raise_mem_usage(live);
+    }
+
     #[inline(never)]
     fn close_changed_line(&self, t: &ThreadState) {
+        self.pending.select(self.site, self.current.get());
         let now = t.snapshot();
         let live = t.live();
         let high = t.high.get();

@@ -39,7 +39,11 @@ impl Entry {
         }
     }
 
-    /// Adds the entry's figures to the shared table and empties it.
+    /// Adds the entry's figures to the shared table and empties it. Kept
+    /// out of line: it is rare on the probe path, and inlined it would make
+    /// every probe bigger.
+    #[cold]
+    #[inline(never)]
     fn flush(&self, site: &'static Site) {
         let slot = self.slot.get();
         if slot == EMPTY {
