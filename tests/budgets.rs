@@ -141,11 +141,12 @@ fn per_test(n: usize) -> usize {
     v.len()
 }
 
-#[test]
-fn parallel_test_one_has_its_own_numbers() {
+/// Calls `per_test(size)` `calls` times inside a capture; the figures of
+/// its allocating line: (occurrences, allocated, peak).
+fn captured(calls: usize, size: usize) -> (u64, u64, u64) {
     let (_, report) = capture(|| {
-        for _ in 0..300 {
-            per_test(1 << 16);
+        for _ in 0..calls {
+            per_test(size);
         }
     });
     let line = report
@@ -154,29 +155,17 @@ fn parallel_test_one_has_its_own_numbers() {
         .line_containing("vec![0u8; n]")
         .unwrap();
     let s = line.stats.unwrap();
-    assert_eq!(
-        (s.occurrences, s.allocated, s.peak),
-        (300, 300 << 16, 1 << 16)
-    );
+    (s.occurrences, s.allocated, s.peak)
+}
+
+#[test]
+fn parallel_test_one_has_its_own_numbers() {
+    assert_eq!(captured(300, 1 << 16), (300, 300 << 16, 1 << 16));
 }
 
 #[test]
 fn parallel_test_two_has_its_own_numbers() {
-    let (_, report) = capture(|| {
-        for _ in 0..500 {
-            per_test(1 << 10);
-        }
-    });
-    let line = report
-        .function("per_test")
-        .unwrap()
-        .line_containing("vec![0u8; n]")
-        .unwrap();
-    let s = line.stats.unwrap();
-    assert_eq!(
-        (s.occurrences, s.allocated, s.peak),
-        (500, 500 << 10, 1 << 10)
-    );
+    assert_eq!(captured(500, 1 << 10), (500, 500 << 10, 1 << 10));
 }
 
 #[memprof::profile]

@@ -152,14 +152,17 @@ pub(crate) fn function_report(
 fn shared_figures(site: &'static Site) -> impl Fn(usize) -> LineStats {
     move |i| {
         let slot = &site.slots[i];
+        let allocated = slot.allocated.load(Ordering::Relaxed);
+        let freed = slot.freed.load(Ordering::Relaxed);
         LineStats {
             occurrences: slot.occurrences.load(Ordering::Relaxed),
             mem_usage: slot.mem_usage.load(Ordering::Relaxed),
-            increment: slot.increment.load(Ordering::Relaxed),
+            // Net bytes: derived, so it can never disagree with the two.
+            increment: allocated.wrapping_sub(freed) as i64,
             peak: slot.peak.load(Ordering::Relaxed),
             allocs: slot.allocs.load(Ordering::Relaxed),
-            allocated: slot.allocated.load(Ordering::Relaxed),
-            freed: slot.freed.load(Ordering::Relaxed),
+            allocated,
+            freed,
         }
     }
 }

@@ -21,7 +21,6 @@ pub struct LineSlot {
     pub(crate) allocs: AtomicU64,
     pub(crate) allocated: AtomicU64,
     pub(crate) freed: AtomicU64,
-    pub(crate) increment: AtomicI64,
     pub(crate) peak: AtomicU64,
     pub(crate) mem_usage: AtomicU64,
 }
@@ -34,7 +33,6 @@ impl LineSlot {
         allocs: AtomicU64::new(0),
         allocated: AtomicU64::new(0),
         freed: AtomicU64::new(0),
-        increment: AtomicI64::new(0),
         peak: AtomicU64::new(0),
         mem_usage: AtomicU64::new(0),
     };
@@ -47,8 +45,6 @@ impl LineSlot {
         self.allocs.fetch_add(d.allocs, Ordering::Relaxed);
         self.allocated.fetch_add(d.allocated, Ordering::Relaxed);
         self.freed.fetch_add(d.freed, Ordering::Relaxed);
-        self.increment
-            .fetch_add(d.allocated.wrapping_sub(d.freed) as i64, Ordering::Relaxed);
     }
 
     /// Raises a max-type figure; reads first so that a probe which sets no
