@@ -276,8 +276,10 @@ pub(crate) fn finish() -> Option<Timeline> {
         return None;
     }
     STOP.store(true, Ordering::Release);
-    // The sampler takes one last sample and stops; wait for it briefly.
-    let deadline = Instant::now() + Duration::from_millis(200);
+    // The sampler takes one last sample (which marks a call too short to
+    // have been sampled yet) and stops; wait for it, up to a second on a
+    // loaded machine.
+    let deadline = Instant::now() + Duration::from_secs(1);
     while !STOPPED.load(Ordering::Acquire) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_micros(100));
     }
