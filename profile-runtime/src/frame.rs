@@ -209,11 +209,8 @@ impl FrameCore {
         self.call_peak
             .set(self.call_peak.get().max(self.call_net.get() + slice_peak));
         let slice = t.snapshot().since(self.slice_entry.get());
-        self.call_net.set(
-            self.call_net
-                .get()
-                .wrapping_add(slice.allocated.wrapping_sub(slice.freed) as i64),
-        );
+        self.call_net
+            .set(self.call_net.get().wrapping_add(slice.net()));
         let high = self
             .entry_high
             .get()
@@ -223,14 +220,13 @@ impl FrameCore {
         t.top.set(self.parent.get());
         // Whatever this slice did is now in this function's rows; take it out
         // of the enclosing call of the same function, if any.
-        let total = t.snapshot().since(self.slice_entry.get());
         let mut p = self.parent.get();
         while !p.is_null() {
             // SAFETY: frames on the thread's chain are pinned and alive until
             // they unlink themselves, which happens after their callees'.
             let outer = unsafe { &*p };
             if ptr::eq(outer.site, self.site) {
-                outer.excluded.set(outer.excluded.get().plus(total));
+                outer.excluded.set(outer.excluded.get().plus(slice));
                 break;
             }
             p = outer.parent.get();
@@ -240,13 +236,9 @@ impl FrameCore {
     /// Accounts the running line so far without ending it: its net bytes are
     /// carried, so that its peak stays measured from where it started.
     fn close_part_of_line(&self, t: &ThreadState) {
-        let net = t.snapshot().since(self.start.get());
+        let net = t.snapshot().since(self.start.get()).net();
         self.close_line(t);
-        self.carry.set(
-            self.carry
-                .get()
-                .wrapping_add(net.allocated.wrapping_sub(net.freed) as i64),
-        );
+        self.carry.set(self.carry.get().wrapping_add(net));
     }
 
     /// Ends the call: its figures go to the shared table.
@@ -288,7 +280,7 @@ impl FrameCore {
     fn bump(&self, slot: u32) {
         if (slot as usize) < self.len {
             // SAFETY: `occurrences` points at the call's own array of `len`
-            // cells, pinned with it, set by `begin_slice`.
+            // cells, pinned with it, set by `start_call`.
             let cell = unsafe { &*self.occurrences.get().add(slot as usize) };
             cell.set(cell.get().wrapping_add(1));
         }
@@ -360,8 +352,8 @@ impl FrameCore {
         if current < self.call_lines_len {
             // SAFETY: as in `check_budget`.
             let line = unsafe { &*self.call_lines.get().add(current) };
-            let net = delta.allocated.wrapping_sub(delta.freed) as i64;
-            line.increment.set(line.increment.get().wrapping_add(net));
+            line.increment
+                .set(line.increment.get().wrapping_add(delta.net()));
             line.peak.set(line.peak.get().max(peak));
         }
         self.pending.raise_mem_usage(process_live());
@@ -404,7 +396,7 @@ pub(crate) fn flush_running_frames() {
         let mut carried = i64::MIN;
         let mut p = t.top.get();
         while !p.is_null() {
-            // SAFETY: as in `FrameCore::finish`.
+            // SAFETY: as in `FrameCore::end_slice`.
             let f = unsafe { &*p };
             t.high.set(t.high.get().max(carried));
             let before = t.high.get();
@@ -426,7 +418,7 @@ fn step(site: &'static Site, slot: u32, count: Count) {
         if top.is_null() {
             return;
         }
-        // SAFETY: `top` is a pinned, live frame (see `FrameCore::finish`).
+        // SAFETY: `top` is a pinned, live frame (see `FrameCore::end_slice`).
         let f = unsafe { &*top };
         if ptr::eq(f.site, site) {
             f.switch(t, slot, count);

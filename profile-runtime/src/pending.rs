@@ -65,7 +65,7 @@ impl Entry {
             line.allocs += delta.allocs;
             line.allocated += delta.allocated;
             line.freed += delta.freed;
-            line.increment += delta.allocated.wrapping_sub(delta.freed) as i64;
+            line.increment += delta.net();
             line.peak = line.peak.max(peak);
             line.mem_usage = line.mem_usage.max(mem_usage);
         });

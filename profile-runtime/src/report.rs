@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use crate::alloc;
 use crate::frame::flush_running_frames;
 use crate::site::Site;
-use crate::thread::suspended;
+use crate::thread::{suspended, Counters};
 
 /// Everything memprof measured, one entry per profiled function that ran.
 #[non_exhaustive]
@@ -152,17 +152,20 @@ pub(crate) fn function_report(
 fn shared_figures(site: &'static Site) -> impl Fn(usize) -> LineStats {
     move |i| {
         let slot = &site.slots[i];
-        let allocated = slot.allocated.load(Ordering::Relaxed);
-        let freed = slot.freed.load(Ordering::Relaxed);
+        let counters = Counters {
+            allocated: slot.allocated.load(Ordering::Relaxed),
+            freed: slot.freed.load(Ordering::Relaxed),
+            allocs: slot.allocs.load(Ordering::Relaxed),
+        };
         LineStats {
             occurrences: slot.occurrences.load(Ordering::Relaxed),
             mem_usage: slot.mem_usage.load(Ordering::Relaxed),
             // Net bytes: derived, so it can never disagree with the two.
-            increment: allocated.wrapping_sub(freed) as i64,
+            increment: counters.net(),
             peak: slot.peak.load(Ordering::Relaxed),
-            allocs: slot.allocs.load(Ordering::Relaxed),
-            allocated,
-            freed,
+            allocs: counters.allocs,
+            allocated: counters.allocated,
+            freed: counters.freed,
         }
     }
 }

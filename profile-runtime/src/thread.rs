@@ -43,7 +43,7 @@ impl ThreadState {
     /// be negative on a thread that frees memory other threads allocated.
     #[inline(always)]
     pub(crate) fn live(&self) -> i64 {
-        self.allocated.get().wrapping_sub(self.freed.get()) as i64
+        self.snapshot().net()
     }
 
     #[inline(always)]
@@ -104,6 +104,12 @@ impl Counters {
             freed: self.freed.wrapping_add(other.freed),
             allocs: self.allocs.wrapping_add(other.allocs),
         }
+    }
+
+    /// Net bytes: allocated minus freed (negative when more was freed).
+    #[inline(always)]
+    pub(crate) fn net(self) -> i64 {
+        self.allocated.wrapping_sub(self.freed) as i64
     }
 
     pub(crate) fn is_zero(self) -> bool {

@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::json::push_string;
 use crate::render::Unit;
 use crate::timeline::{Span, Timeline};
-use crate::units::format_bytes;
+use crate::units::{auto_unit, format_bytes};
 
 /// Colours of function spans, in first-call order (wrapping).
 const PALETTE: [RGBColor; 6] = [
@@ -20,17 +20,6 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(20, 150, 170),
     RGBColor(170, 140, 20),
 ];
-
-/// The unit the y axis is drawn in: the largest whose value at the peak is
-/// at least 1.
-fn axis_unit(peak: u64) -> (&'static str, f64) {
-    match peak {
-        p if p >= 1 << 30 => ("GiB", (1u64 << 30) as f64),
-        p if p >= 1 << 20 => ("MiB", (1u64 << 20) as f64),
-        p if p >= 1 << 10 => ("KiB", 1024.0),
-        _ => ("B", 1.0),
-    }
-}
 
 /// The heap over time as an SVG document: live heap bytes against time,
 /// each profiled function's calls as a shaded span with a bracket and its
@@ -51,7 +40,9 @@ pub(crate) fn render_svg(timeline: &Timeline) -> String {
 
 fn draw(timeline: &Timeline, svg: &mut String) -> Result<(), Box<dyn std::error::Error>> {
     let peak = timeline.peak();
-    let (unit, scale) = axis_unit(peak);
+    // The y axis is in the unit the peak is shown in.
+    let (unit, scale) = auto_unit(u128::from(peak));
+    let scale = scale as f64;
     let end_ms = timeline
         .samples
         .last()

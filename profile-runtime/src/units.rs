@@ -9,16 +9,22 @@ const STEPS: [(Unit, &str, u64); 4] = [
     (Unit::B, "B", 1),
 ];
 
+/// The largest unit in which `magnitude` bytes is at least 1: its name and
+/// size in bytes.
+pub(crate) fn auto_unit(magnitude: u128) -> (&'static str, u64) {
+    STEPS
+        .iter()
+        .find(|(_, _, size)| magnitude >= u128::from(*size))
+        .map_or(("B", 1), |(_, name, size)| (*name, *size))
+}
+
 /// Formats a byte count. With `Unit::Auto` the largest unit in which the
 /// value is at least 1 is used; bytes are always whole, larger units get
 /// `precision` decimals.
 pub(crate) fn format_bytes(value: i128, unit: Unit, precision: usize) -> String {
     let magnitude = value.unsigned_abs();
     let (name, size) = match unit {
-        Unit::Auto => STEPS
-            .iter()
-            .find(|(_, _, size)| magnitude >= u128::from(*size))
-            .map_or(("B", 1), |(_, name, size)| (*name, *size)),
+        Unit::Auto => auto_unit(magnitude),
         fixed => STEPS
             .iter()
             .find(|(u, _, _)| *u == fixed)
