@@ -27,7 +27,7 @@
 //!
 //! | column | meaning |
 //! |---|---|
-//! | Mem usage | live heap of the whole process right after the line (largest over its executions) |
+//! | Mem usage | live heap of the whole process right after the line (largest over its executions; other threads' within 64 KiB each) |
 //! | Increment | net bytes allocated minus freed by the thread running the line, summed |
 //! | Peak | largest rise of the thread's live bytes during one execution of the line |
 //! | Allocs | allocation calls |

@@ -1,39 +1,33 @@
 // The counting global allocator.
 //
 // Two layers of counting, each for its own question:
-// - `stats_alloc::StatsAlloc<System>` keeps process-wide totals (shared
-//   atomics). They answer "how much heap does the process hold now": the
-//   Mem usage column.
-// - thread-local counters (see `thread.rs`) answer "what did *this* thread
-//   allocate and free while this line ran": the Increment, Peak and Allocs
-//   columns, with no other thread leaking in.
+// - process-wide totals (see `totals.rs`: per-thread blocks summed on read,
+//   with `stats_alloc::StatsAlloc<System>` for threads without a block). They
+//   answer "how much heap does the process hold now": the Mem usage column,
+//   `Alloc::stats`, the timeline.
+// - thread-local attribution counters (see `thread.rs`) answer "what did
+//   *this* thread allocate and free while this line ran": the Increment, Peak
+//   and Allocs columns, with no other thread leaking in.
 //
-// There is exactly one `StatsAlloc` in the process, a static of this crate,
-// and `Alloc` is a zero-sized handle to it. That way the probes can read the
-// totals without knowing the name of the user's `#[global_allocator]` static.
+// `Alloc` is a zero-sized handle: all state is in this crate's statics and
+// thread locals, so the probes can read it without knowing the name of the
+// user's `#[global_allocator]` static.
 //
 // Nothing here may panic or allocate: this code runs inside `GlobalAlloc`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use stats_alloc::StatsAlloc;
-
-use crate::thread::with_thread;
-
-static PROCESS: StatsAlloc<System> = StatsAlloc::system();
-
-// Set by the first allocation served by an `Alloc`. False at exit means the
-// program never installed one, and the report says so instead of zeros.
-static INSTALLED: AtomicBool = AtomicBool::new(false);
+use crate::thread::{with_thread, ThreadState};
+use crate::totals::{self, Counting, SHARED};
 
 /// The counting global allocator. Declare it once per binary with
 /// `memprof::install!();` at the crate root, which expands to
 /// `#[global_allocator] static …: memprof::Alloc = memprof::Alloc::system();`.
 ///
-/// Every call goes to the system allocator through
-/// `stats_alloc::StatsAlloc<System>` (process-wide totals), plus thread-local
-/// counters for line attribution.
+/// Every call goes to the system allocator; the process-wide totals are
+/// counted per thread and summed when read (with `stats_alloc::StatsAlloc`
+/// counting for threads that have no counters of their own), plus
+/// thread-local counters for line attribution.
 ///
 /// Wrapping another allocator (jemalloc, mimalloc) is not possible on stable
 /// Rust today: a `#[global_allocator]` static needs a `const` constructor, and
@@ -50,69 +44,102 @@ impl Alloc {
         Alloc { _private: () }
     }
 
-    /// Process-wide totals counted so far (stats_alloc's view).
+    /// Process-wide totals counted so far, exact, in stats_alloc's terms. A
+    /// realloc counts as stats_alloc counts it: one reallocation, and the
+    /// change in size as bytes allocated or deallocated. Failed calls are not
+    /// counted.
     pub fn stats(&self) -> stats_alloc::Stats {
-        PROCESS.stats()
+        totals::totals()
     }
 }
 
-/// True once an [`Alloc`] has served an allocation.
-pub(crate) fn installed() -> bool {
-    INSTALLED.load(Ordering::Relaxed)
-}
+pub(crate) use totals::installed;
 
-/// Live heap bytes of the whole process, as counted by [`Alloc`]; 0 when it
-/// is not installed.
+// The shape of every allocator call: find where the thread counts, make the
+// call straight to `System` (or, on the cold path, through `SHARED`, which
+// counts it in the totals itself), and count it if it succeeded. Forced
+// inline: this is the whole hot path, and an out-of-line call here costs as
+// much as the counting.
 #[inline(always)]
-pub(crate) fn process_live() -> u64 {
-    let s = PROCESS.stats();
-    (s.bytes_allocated as u64).saturating_sub(s.bytes_deallocated as u64)
-}
-
-#[inline(always)]
-fn after_alloc(size: usize) {
-    // A plain load on the hot path; the store happens once.
-    if !INSTALLED.load(Ordering::Relaxed) {
-        INSTALLED.store(true, Ordering::Relaxed);
+fn counted(
+    system: impl FnOnce() -> *mut u8,
+    shared: impl FnOnce() -> *mut u8,
+    count: impl FnOnce(&Counting<'_>),
+) -> *mut u8 {
+    let Some(t) = with_thread(|t| t as *const ThreadState) else {
+        return system();
+    };
+    // SAFETY: this thread's state, a `const` thread local without a
+    // destructor: alive for the whole call.
+    let t = unsafe { &*t };
+    let Some(c) = totals::own_block(t) else {
+        return counted_slow(t, system, shared, count);
+    };
+    let p = system();
+    if !p.is_null() {
+        count(&c);
     }
-    with_thread(|t| t.record_alloc(size));
+    p
+}
+
+/// A thread without a block of its own yet, or without one for good.
+#[cold]
+#[inline(never)]
+fn counted_slow(
+    t: &ThreadState,
+    system: impl FnOnce() -> *mut u8,
+    shared: impl FnOnce() -> *mut u8,
+    count: impl FnOnce(&Counting<'_>),
+) -> *mut u8 {
+    let c = totals::counting(t);
+    let p = if c.shared { shared() } else { system() };
+    if !p.is_null() {
+        count(&c);
+    }
+    p
 }
 
 unsafe impl GlobalAlloc for Alloc {
-    #[inline]
+    #[inline(always)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = PROCESS.alloc(layout);
-        if !p.is_null() {
-            after_alloc(layout.size());
-        }
-        p
+        counted(
+            || System.alloc(layout),
+            || SHARED.alloc(layout),
+            |c| c.alloc(layout.size()),
+        )
     }
 
-    #[inline]
+    #[inline(always)]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let p = PROCESS.alloc_zeroed(layout);
-        if !p.is_null() {
-            after_alloc(layout.size());
-        }
-        p
+        counted(
+            || System.alloc_zeroed(layout),
+            || SHARED.alloc_zeroed(layout),
+            |c| c.alloc(layout.size()),
+        )
     }
 
-    #[inline]
+    #[inline(always)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        PROCESS.dealloc(ptr, layout);
-        with_thread(|t| t.record_free(layout.size()));
+        // A free cannot fail: the pointer stands in for its result.
+        counted(
+            || {
+                System.dealloc(ptr, layout);
+                ptr
+            },
+            || {
+                SHARED.dealloc(ptr, layout);
+                ptr
+            },
+            |c| c.dealloc(layout.size()),
+        );
     }
 
-    #[inline]
+    #[inline(always)]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = PROCESS.realloc(ptr, layout, new_size);
-        if !p.is_null() {
-            // One allocation of the new size, then one free of the old: the
-            // moment both blocks exist counts towards the peak, as it does
-            // when the block moves.
-            after_alloc(new_size);
-            with_thread(|t| t.record_free(layout.size()));
-        }
-        p
+        counted(
+            || System.realloc(ptr, layout, new_size),
+            || SHARED.realloc(ptr, layout, new_size),
+            |c| c.realloc(layout.size(), new_size),
+        )
     }
 }

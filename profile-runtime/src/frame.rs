@@ -17,7 +17,6 @@ use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::ptr;
 
-use crate::alloc::process_live;
 use crate::budget::{self, Budget, CallFigures, CallLine};
 use crate::capture;
 use crate::config;
@@ -26,6 +25,7 @@ use crate::pending::Pending;
 use crate::site::Site;
 use crate::thread::{with_thread, Counters, ThreadState};
 use crate::timeline;
+use crate::totals::process_live;
 
 /// How a probe counts an occurrence of the line it switches to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -179,7 +179,9 @@ impl FrameCore {
         self.active.set(true);
         self.bump(0);
         self.pending.select(self.site, 0);
-        self.pending.raise_mem_usage(process_live());
+        if let Some(live) = with_thread(process_live) {
+            self.pending.raise_mem_usage(live);
+        }
         true
     }
 
@@ -195,9 +197,9 @@ impl FrameCore {
         self.slice_entry_live.set(live);
         self.start.set(now);
         self.start_live.set(live);
-        self.entry_high.set(t.high.get());
+        self.entry_high.set(t.high());
         self.max_high.set(live);
-        t.high.set(live);
+        t.set_high(live);
     }
 
     /// Accounts the running line's part of this slice and stops being the
@@ -205,18 +207,14 @@ impl FrameCore {
     /// next poll of an `async` call) continues it.
     pub(crate) fn end_slice(&self, t: &ThreadState) {
         self.close_part_of_line(t);
-        let slice_peak = self.max_high.get().max(t.high.get()) - self.slice_entry_live.get();
+        let slice_peak = self.max_high.get().max(t.high()) - self.slice_entry_live.get();
         self.call_peak
             .set(self.call_peak.get().max(self.call_net.get() + slice_peak));
         let slice = t.snapshot().since(self.slice_entry.get());
         self.call_net
             .set(self.call_net.get().wrapping_add(slice.net()));
-        let high = self
-            .entry_high
-            .get()
-            .max(self.max_high.get())
-            .max(t.high.get());
-        t.high.set(high);
+        let high = self.entry_high.get().max(self.max_high.get()).max(t.high());
+        t.set_high(high);
         t.top.set(self.parent.get());
         // Whatever this slice did is now in this function's rows; take it out
         // of the enclosing call of the same function, if any.
@@ -306,14 +304,15 @@ impl FrameCore {
     #[inline(always)]
     fn close_line(&self, t: &ThreadState) {
         let start = self.start.get();
-        if t.allocs.get() == start.allocs && t.freed.get() == start.freed {
+        let now = t.snapshot();
+        if now.allocs == start.allocs && now.freed == start.freed {
             // The common case: this thread neither allocated nor freed while
             // the line ran (a nested call of this function that did nothing
             // leaves nothing to exclude either). Only the process-wide Mem
             // usage can have moved, and the measurement need not restart.
             // The shared maximum is only read here; a new maximum goes to
             // the call's cache.
-            let live = process_live();
+            let live = process_live(t);
             if let Some(slot) = self.site.slot(self.current.get()) {
                 if live > slot.mem_usage.load(std::sync::atomic::Ordering::Relaxed) {
                     self.raise_mem_usage(live);
@@ -321,7 +320,7 @@ impl FrameCore {
             }
             return;
         }
-        self.close_changed_line(t);
+        self.close_changed_line(t, now);
     }
 
     /// Raises the running line's Mem usage in the call's cache. Out of line:
@@ -333,11 +332,10 @@ impl FrameCore {
     }
 
     #[inline(never)]
-    fn close_changed_line(&self, t: &ThreadState) {
+    fn close_changed_line(&self, t: &ThreadState, now: Counters) {
         self.pending.select(self.site, self.current.get());
-        let now = t.snapshot();
-        let live = t.live();
-        let high = t.high.get();
+        let live = now.net();
+        let high = t.high();
         if high > self.max_high.get() {
             self.max_high.set(high);
         }
@@ -356,11 +354,11 @@ impl FrameCore {
                 .set(line.increment.get().wrapping_add(delta.net()));
             line.peak.set(line.peak.get().max(peak));
         }
-        self.pending.raise_mem_usage(process_live());
+        self.pending.raise_mem_usage(process_live(t));
         self.start.set(now);
         self.start_live.set(live);
         self.excluded.set(Counters::default());
-        t.high.set(live);
+        t.set_high(live);
     }
 
     /// Moves the figures counted in the call so far to the shared table.
@@ -398,8 +396,8 @@ pub(crate) fn flush_running_frames() {
         while !p.is_null() {
             // SAFETY: as in `FrameCore::end_slice`.
             let f = unsafe { &*p };
-            t.high.set(t.high.get().max(carried));
-            let before = t.high.get();
+            t.set_high(t.high().max(carried));
+            let before = t.high();
             f.close_part_of_line(t);
             f.flush();
             carried = carried

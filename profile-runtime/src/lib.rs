@@ -26,6 +26,7 @@ mod site;
 mod thread;
 mod timeline;
 mod timeline_render;
+mod totals;
 mod units;
 
 pub use alloc::Alloc;

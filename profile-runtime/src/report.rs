@@ -56,7 +56,9 @@ pub struct LineStats {
     /// more than its iterations; the signature line counts calls.
     pub occurrences: u64,
     /// Live heap bytes of the whole process right after the line, the
-    /// largest over its executions.
+    /// largest over its executions. Exact for the running thread's own
+    /// allocations; each other thread's are included to within 64 KiB (they
+    /// publish their net bytes in steps, so that the allocator stays cheap).
     pub mem_usage: u64,
     /// Net bytes (allocated minus freed) by the thread running the line,
     /// summed over executions.

@@ -1,4 +1,4 @@
-// Per-thread counters: the allocator writes them, the probes read them.
+// Per-thread state: what the allocator counts and the probes read.
 //
 // Why thread-local: attribution must not see other threads' allocations, and
 // a thread-local bump costs well under a nanosecond where a shared atomic
@@ -6,23 +6,51 @@
 // absence of any `Drop` type make this a plain TLS access with no lazy
 // initialisation and no destructor registration, so the allocator can touch
 // it at any moment, including during thread start-up and teardown.
+//
+// The counters themselves live in the thread's block (`totals.rs`), which
+// also makes the process-wide totals: one set of counters, bumped once per
+// allocator call, serves both. The attribution view of them subtracts
+// `excluded`: what the thread did while counting was suspended (the
+// profiler's own work) and the jump when the thread moves to another block.
 
 use std::cell::Cell;
 use std::ptr;
 
 use crate::frame::FrameCore;
+use crate::totals::{Block, PUBLISH_STEP};
 
 pub(crate) struct ThreadState {
-    /// Gross bytes allocated by this thread (a realloc adds its new size).
-    pub(crate) allocated: Cell<u64>,
-    /// Gross bytes freed by this thread (a realloc adds its old size).
-    pub(crate) freed: Cell<u64>,
-    /// Allocation calls made by this thread (a realloc is one).
-    pub(crate) allocs: Cell<u64>,
-    /// Highest value of `allocated - freed` since the last probe reset it.
-    pub(crate) high: Cell<i64>,
-    /// Non-zero while the profiler's own code runs: nothing is counted then.
-    pub(crate) suspended: Cell<u32>,
+    /// The block this thread counts in: one of `totals.rs`'s, or `fallback`
+    /// while it has none. Null until the thread's first allocation.
+    pub(crate) counters: Cell<*const Block>,
+    /// `counters` when it is a block of the thread's own, else null: the
+    /// allocator's fast path tests only this.
+    pub(crate) own_block: Cell<*const Block>,
+    /// True while `counters` is `fallback`: the process-wide totals then go
+    /// through the shared counters instead.
+    pub(crate) shared: Cell<bool>,
+    /// Attribution counters for a thread without a block of its own.
+    pub(crate) fallback: Block,
+    /// Subtracted from the block's counters to give attribution counters.
+    excluded: Cell<Counters>,
+    /// Highest value of the block's `allocated - freed` since the last probe
+    /// reset it (see `high` and `set_high` for the attribution view).
+    high_raw: Cell<i64>,
+    /// The allocator's one test after an allocation: above this, the net
+    /// bytes are a new high or have risen enough to publish. The smaller of
+    /// `high_raw` and `rise_limit`.
+    pub(crate) alloc_limit: Cell<i64>,
+    /// Net bytes above which the block publishes (`i64::MAX` when the thread
+    /// has no block: the shared counters publish at once).
+    rise_limit: Cell<i64>,
+    /// Net bytes below which the block publishes after a free.
+    pub(crate) fall_limit: Cell<i64>,
+    /// Nesting depth of `suspended`.
+    suspended: Cell<u32>,
+    /// Block counters and attribution high when the outermost `suspended`
+    /// began.
+    suspend_start: Cell<Counters>,
+    suspend_high: Cell<i64>,
     /// The innermost profiled frame running on this thread, or null.
     pub(crate) top: Cell<*const FrameCore>,
 }
@@ -30,13 +58,37 @@ pub(crate) struct ThreadState {
 impl ThreadState {
     const fn new() -> Self {
         ThreadState {
-            allocated: Cell::new(0),
-            freed: Cell::new(0),
-            allocs: Cell::new(0),
-            high: Cell::new(0),
+            counters: Cell::new(ptr::null()),
+            own_block: Cell::new(ptr::null()),
+            shared: Cell::new(false),
+            fallback: Block::NEW,
+            excluded: Cell::new(Counters::ZERO),
+            high_raw: Cell::new(0),
+            alloc_limit: Cell::new(0),
+            rise_limit: Cell::new(i64::MAX),
+            fall_limit: Cell::new(i64::MIN),
             suspended: Cell::new(0),
+            suspend_start: Cell::new(Counters::ZERO),
+            suspend_high: Cell::new(0),
             top: Cell::new(ptr::null()),
         }
+    }
+
+    /// The block's counters as they are (zero before the first allocation).
+    #[inline(always)]
+    fn raw(&self) -> Counters {
+        let b = self.counters.get();
+        if b.is_null() {
+            return Counters::ZERO;
+        }
+        // SAFETY: `counters` is a static block or this thread's `fallback`.
+        unsafe { &*b }.attribution_counters()
+    }
+
+    /// What this thread allocated and freed outside the profiler's own work.
+    #[inline(always)]
+    pub(crate) fn snapshot(&self) -> Counters {
+        self.raw().minus(self.excluded.get())
     }
 
     /// This thread's live bytes: what it allocated minus what it freed. It can
@@ -46,46 +98,83 @@ impl ThreadState {
         self.snapshot().net()
     }
 
+    /// The highest `live()` since the last `set_high`.
     #[inline(always)]
-    pub(crate) fn snapshot(&self) -> Counters {
-        Counters {
-            allocated: self.allocated.get(),
-            freed: self.freed.get(),
-            allocs: self.allocs.get(),
-        }
+    pub(crate) fn high(&self) -> i64 {
+        self.high_raw.get().wrapping_sub(self.excluded.get().net())
     }
 
     #[inline(always)]
-    pub(crate) fn record_alloc(&self, size: usize) {
-        if self.suspended.get() != 0 {
-            return;
-        }
-        self.allocs.set(self.allocs.get() + 1);
-        self.allocated.set(self.allocated.get() + size as u64);
-        let live = self.live();
-        if live > self.high.get() {
-            self.high.set(live);
-        }
+    pub(crate) fn set_high(&self, high: i64) {
+        self.set_high_raw(high.wrapping_add(self.excluded.get().net()));
     }
 
     #[inline(always)]
-    pub(crate) fn record_free(&self, size: usize) {
-        if self.suspended.get() != 0 {
-            return;
-        }
-        self.freed.set(self.freed.get() + size as u64);
+    pub(crate) fn rise_limit(&self) -> i64 {
+        self.rise_limit.get()
+    }
+
+    #[inline(always)]
+    pub(crate) fn high_raw(&self) -> i64 {
+        self.high_raw.get()
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_high_raw(&self, high: i64) {
+        self.high_raw.set(high);
+        self.alloc_limit.set(high.min(self.rise_limit.get()));
+    }
+
+    /// The block's counters were last published at `published` net bytes;
+    /// `None` when the thread counts in the shared counters, which publish
+    /// every call themselves.
+    pub(crate) fn set_published(&self, published: Option<i64>) {
+        let (rise, fall) = match published {
+            Some(p) => (
+                p.saturating_add(PUBLISH_STEP),
+                p.saturating_sub(PUBLISH_STEP),
+            ),
+            None => (i64::MAX, i64::MIN),
+        };
+        self.rise_limit.set(rise);
+        self.fall_limit.set(fall);
+        self.set_high_raw(self.high_raw.get());
+    }
+
+    /// Moves the thread's counting to `block`, keeping the attribution view
+    /// continuous: the jump between the two blocks' counters is excluded.
+    pub(crate) fn move_to(&self, block: *const Block, shared: bool) {
+        let high = self.high();
+        let before = self.raw();
+        self.counters.set(block);
+        self.own_block.set(if shared { ptr::null() } else { block });
+        self.shared.set(shared);
+        let jump = self.raw().minus(before);
+        self.excluded.set(self.excluded.get().plus(jump));
+        // SAFETY: `block` is a static block or this thread's `fallback`.
+        self.set_published((!shared).then(|| unsafe { &*block }.published()));
+        self.set_high(high);
     }
 }
 
 /// A copy of a thread's monotonic counters at one moment.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 pub(crate) struct Counters {
+    /// Gross bytes allocated (a realloc adds its new size).
     pub(crate) allocated: u64,
+    /// Gross bytes freed (a realloc adds its old size).
     pub(crate) freed: u64,
+    /// Allocation calls (a realloc is one).
     pub(crate) allocs: u64,
 }
 
 impl Counters {
+    pub(crate) const ZERO: Counters = Counters {
+        allocated: 0,
+        freed: 0,
+        allocs: 0,
+    };
+
     pub(crate) fn since(self, earlier: Counters) -> Counters {
         Counters {
             allocated: self.allocated.wrapping_sub(earlier.allocated),
@@ -113,7 +202,7 @@ impl Counters {
     }
 
     pub(crate) fn is_zero(self) -> bool {
-        self == Counters::default()
+        self == Counters::ZERO
     }
 }
 
@@ -131,15 +220,36 @@ pub(crate) fn with_thread<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
 
 /// Runs `f` with counting suspended on this thread, so that the profiler's own
 /// allocations (configuration, report building, rendering) never appear in
-/// any number. Re-entrant; resumes counting even if `f` panics.
+/// any attribution figure. They still count in the process-wide totals: they
+/// are real heap. Re-entrant; resumes counting even if `f` panics.
+///
+/// The allocator does not look at this: on the way in it notes the counters,
+/// on the way out it excludes what changed, and the thread's high-water mark
+/// goes back to what it was (or to the live bytes the profiler kept).
 pub(crate) fn suspended<R>(f: impl FnOnce() -> R) -> R {
     struct Resume;
     impl Drop for Resume {
         fn drop(&mut self) {
-            with_thread(|t| t.suspended.set(t.suspended.get() - 1));
+            with_thread(|t| {
+                let depth = t.suspended.get() - 1;
+                t.suspended.set(depth);
+                if depth == 0 {
+                    let during = t.raw().since(t.suspend_start.get());
+                    let high = t.suspend_high.get();
+                    t.excluded.set(t.excluded.get().plus(during));
+                    t.set_high(high.max(t.live()));
+                }
+            });
         }
     }
-    with_thread(|t| t.suspended.set(t.suspended.get() + 1));
+    with_thread(|t| {
+        let depth = t.suspended.get();
+        if depth == 0 {
+            t.suspend_start.set(t.raw());
+            t.suspend_high.set(t.high());
+        }
+        t.suspended.set(depth + 1);
+    });
     let _resume = Resume;
     f()
 }

@@ -14,10 +14,10 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::alloc::process_live;
 use crate::config;
 use crate::site::Site;
-use crate::thread::{suspended, with_thread};
+use crate::thread::suspended;
+use crate::totals::exact_live;
 
 const UNDECIDED: u8 = 0;
 const RUNNING: u8 = 1;
@@ -158,7 +158,10 @@ fn spawn_sampler() -> bool {
 
 fn run_sampler() {
     // Nothing this thread does is anybody's line.
-    with_thread(|t| t.suspended.set(t.suspended.get() + 1));
+    suspended(sample_until_stopped);
+}
+
+fn sample_until_stopped() {
     let start = Instant::now();
     let interval = Duration::from_nanos(INTERVAL_NS.load(Ordering::Relaxed));
     let mut chunk = loop {
@@ -171,7 +174,7 @@ fn run_sampler() {
     loop {
         let sample = Sample {
             t_ns: start.elapsed().as_nanos() as u64,
-            live: process_live(),
+            live: exact_live(),
             active: active_functions(),
         };
         // SAFETY: chunks are never freed.

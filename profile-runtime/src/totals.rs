@@ -1,0 +1,377 @@
+// The counters: what each thread allocated and freed, and from them the
+// process-wide totals.
+//
+// Why not one set of shared counters: `stats_alloc::StatsAlloc` keeps its
+// totals in six shared atomics, and an allocation or a free updates two of
+// them with locked read-modify-writes. Measured on the benchmark machine, that
+// alone made a 64 B alloc+free 4× the cost of `System` on one thread and 12×
+// on two (the cache line bounces between cores). So each thread counts in a
+// block of its own, written only by that thread with plain loads and stores,
+// and the totals are the sum of all blocks, taken when someone asks
+// (`Alloc::stats`, the timeline sampler, a test), which is rare. The same
+// counters serve line attribution (see `thread.rs`), so an allocator call
+// bumps one set of counters, not two.
+//
+// `StatsAlloc<System>` still serves the threads that have no block: a thread
+// allocating while its block is being set up or after its thread-local
+// destructors ran, and threads beyond `BLOCKS`. Its counters are part of the
+// totals; the thread's attribution then counts in its `fallback` block.
+//
+// Mem usage (the live heap at a line) is read on every probe, far too often
+// to sum the blocks. Each thread therefore also publishes its net bytes to one
+// shared counter, `PUBLISHED_LIVE`, whenever they have moved by more than
+// `PUBLISH_STEP` since it last did: Mem usage is that counter plus the reading
+// thread's own unpublished part. It is exact for the thread reading it and
+// within `PUBLISH_STEP` per other thread, at the cost of one locked add per
+// `PUBLISH_STEP` bytes of net change.
+//
+// A block outlives its thread: its counters are cumulative, and when a thread
+// ends it hands the block back (publishing what it had not), for the next
+// thread to continue counting in. No count is ever moved, so a sum taken at
+// any moment neither misses nor doubles anything.
+//
+// Nothing here may panic or allocate: it runs inside `GlobalAlloc`.
+
+use std::alloc::System;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+
+use stats_alloc::{Stats, StatsAlloc};
+
+use crate::thread::{with_thread, Counters, ThreadState};
+
+/// The shared-counter allocator for threads without a block.
+pub(crate) static SHARED: StatsAlloc<System> = StatsAlloc::system();
+
+/// Threads that can count in a block of their own at the same time.
+const BLOCKS: usize = 256;
+
+/// Net bytes a thread may move before it publishes them to Mem usage.
+pub(crate) const PUBLISH_STEP: i64 = 64 * 1024;
+
+/// Sum of the net bytes every thread (and `SHARED`) has published.
+static PUBLISHED_LIVE: AtomicI64 = AtomicI64::new(0);
+
+// Set by the first allocation served by an `Alloc`. False at exit means the
+// program never installed one, and the report says so instead of zeros.
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// One thread's counters. Only the owning thread writes them (relaxed load
+/// plus store, no locked instruction); anyone may read them. Two cache lines
+/// each, so that neighbours' writes (and the adjacent-line prefetcher) do
+/// not bounce them.
+///
+/// The first three are what attribution reads, in its terms: a realloc is
+/// one allocation of the new size and one free of the old. stats_alloc's
+/// terms (a realloc counts only the change in size) follow from them and
+/// `overlap`.
+#[repr(align(128))]
+pub(crate) struct Block {
+    owned: AtomicBool,
+    allocs: AtomicU64,
+    allocated: AtomicU64,
+    freed: AtomicU64,
+    deallocations: AtomicU64,
+    reallocations: AtomicU64,
+    /// The smaller of old and new size, summed over reallocs: the part of
+    /// `allocated` and `freed` that stats_alloc does not count.
+    overlap: AtomicU64,
+    bytes_reallocated: AtomicI64,
+    /// Net bytes (`allocated - freed`) when the block last published them
+    /// to `PUBLISHED_LIVE`: what is in it from this block.
+    published: AtomicI64,
+}
+
+// Single writer: a plain add, not a locked one. Returns the new value, so
+// that callers use it from a register instead of loading it back (a load
+// right after the store would wait for store forwarding).
+#[inline(always)]
+fn bump(cell: &AtomicU64, by: u64) -> u64 {
+    let value = cell.load(Ordering::Relaxed).wrapping_add(by);
+    cell.store(value, Ordering::Relaxed);
+    value
+}
+
+impl Block {
+    #[allow(clippy::declare_interior_mutable_const)]
+    pub(crate) const NEW: Block = Block {
+        owned: AtomicBool::new(false),
+        allocs: AtomicU64::new(0),
+        allocated: AtomicU64::new(0),
+        freed: AtomicU64::new(0),
+        deallocations: AtomicU64::new(0),
+        reallocations: AtomicU64::new(0),
+        overlap: AtomicU64::new(0),
+        bytes_reallocated: AtomicI64::new(0),
+        published: AtomicI64::new(0),
+    };
+
+    #[inline(always)]
+    pub(crate) fn attribution_counters(&self) -> Counters {
+        Counters {
+            allocated: self.allocated.load(Ordering::Relaxed),
+            freed: self.freed.load(Ordering::Relaxed),
+            allocs: self.allocs.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Net bytes of the block: what its owners allocated minus what they
+    /// freed.
+    #[inline(always)]
+    fn net(&self) -> i64 {
+        self.allocated
+            .load(Ordering::Relaxed)
+            .wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64
+    }
+
+    /// Counts an allocation; returns the block's net bytes after it.
+    #[inline(always)]
+    fn count_alloc(&self, t: &ThreadState, size: usize) -> i64 {
+        bump(&self.allocs, 1);
+        let allocated = bump(&self.allocated, size as u64);
+        let net = allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64;
+        // One test for two rare-enough events: a new high, and enough net
+        // bytes to publish.
+        if net > t.alloc_limit.get() {
+            self.rose(t, net);
+        }
+        net
+    }
+
+    #[inline(always)]
+    fn rose(&self, t: &ThreadState, net: i64) {
+        if net > t.high_raw() {
+            t.set_high_raw(net);
+        }
+        // Never for the `fallback` block: its limit is `i64::MAX`.
+        if net > t.rise_limit() {
+            self.publish(t, net);
+        }
+    }
+
+    /// Counts a free; returns the block's net bytes after it.
+    #[inline(always)]
+    fn count_dealloc(&self, t: &ThreadState, size: usize) {
+        bump(&self.deallocations, 1);
+        self.freed_bytes(t, size);
+    }
+
+    #[inline(always)]
+    fn freed_bytes(&self, t: &ThreadState, size: usize) {
+        let freed = bump(&self.freed, size as u64);
+        let net = self.allocated.load(Ordering::Relaxed).wrapping_sub(freed) as i64;
+        if net < t.fall_limit.get() {
+            self.publish(t, net);
+        }
+    }
+
+    /// Counts a realloc.
+    #[inline(always)]
+    fn count_realloc(&self, t: &ThreadState, old_size: usize, new_size: usize) {
+        // The moment both blocks exist counts towards the peak, as it does
+        // when the block moves.
+        self.count_alloc(t, new_size);
+        self.freed_bytes(t, old_size);
+        bump(&self.reallocations, 1);
+        bump(&self.overlap, old_size.min(new_size) as u64);
+        let change = new_size.wrapping_sub(old_size) as i64;
+        self.bytes_reallocated.store(
+            self.bytes_reallocated
+                .load(Ordering::Relaxed)
+                .wrapping_add(change),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Net bytes not yet in `PUBLISHED_LIVE`, given the block's net bytes.
+    #[inline(always)]
+    fn unpublished(&self, net: i64) -> i64 {
+        net.wrapping_sub(self.published())
+    }
+
+    #[inline(always)]
+    pub(crate) fn published(&self) -> i64 {
+        self.published.load(Ordering::Relaxed)
+    }
+
+    /// Adds the net bytes not yet published to `PUBLISHED_LIVE`.
+    #[cold]
+    #[inline(never)]
+    fn publish(&self, t: &ThreadState, net: i64) {
+        PUBLISHED_LIVE.fetch_add(self.unpublished(net), Ordering::Relaxed);
+        self.published.store(net, Ordering::Relaxed);
+        if !t.shared.get() {
+            t.set_published(Some(net));
+        }
+    }
+
+    /// The block's counters in stats_alloc's terms.
+    fn stats(&self) -> Stats {
+        let overlap = self.overlap.load(Ordering::Relaxed);
+        let allocs = self.allocs.load(Ordering::Relaxed);
+        let reallocations = self.reallocations.load(Ordering::Relaxed);
+        Stats {
+            allocations: allocs.wrapping_sub(reallocations) as usize,
+            deallocations: self.deallocations.load(Ordering::Relaxed) as usize,
+            reallocations: reallocations as usize,
+            bytes_allocated: self.allocated.load(Ordering::Relaxed).wrapping_sub(overlap) as usize,
+            bytes_deallocated: self.freed.load(Ordering::Relaxed).wrapping_sub(overlap) as usize,
+            bytes_reallocated: self.bytes_reallocated.load(Ordering::Relaxed) as isize,
+        }
+    }
+}
+
+static BLOCK_TABLE: [Block; BLOCKS] = [Block::NEW; BLOCKS];
+
+/// How the calling thread counts one allocator call.
+#[derive(Clone, Copy)]
+pub(crate) struct Counting<'a> {
+    pub(crate) thread: &'a ThreadState,
+    pub(crate) block: &'a Block,
+    /// The call goes through `SHARED`, which counts it in the totals.
+    pub(crate) shared: bool,
+}
+
+impl Counting<'_> {
+    #[inline(always)]
+    pub(crate) fn alloc(&self, size: usize) {
+        self.block.count_alloc(self.thread, size);
+        if self.shared {
+            PUBLISHED_LIVE.fetch_add(size as i64, Ordering::Relaxed);
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn dealloc(&self, size: usize) {
+        self.block.count_dealloc(self.thread, size);
+        if self.shared {
+            PUBLISHED_LIVE.fetch_sub(size as i64, Ordering::Relaxed);
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn realloc(&self, old_size: usize, new_size: usize) {
+        self.block.count_realloc(self.thread, old_size, new_size);
+        if self.shared {
+            let change = (new_size as i64).wrapping_sub(old_size as i64);
+            PUBLISHED_LIVE.fetch_add(change, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The allocator's fast path: the thread has a block of its own.
+#[inline(always)]
+pub(crate) fn own_block(t: &ThreadState) -> Option<Counting<'_>> {
+    let b = t.own_block.get();
+    if b.is_null() {
+        return None;
+    }
+    Some(Counting {
+        thread: t,
+        // SAFETY: a non-null `own_block` is a static block.
+        block: unsafe { &*b },
+        shared: false,
+    })
+}
+
+/// Where the calling thread counts, on any path. The first call on a thread
+/// claims a block; until that has finished (it may allocate), the thread
+/// counts in the shared counters.
+pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
+    if t.counters.get().is_null() {
+        claim(t);
+    }
+    Counting {
+        thread: t,
+        // SAFETY: once set, `counters` is a static block or the thread's own
+        // `fallback`, which lives as long as `t`.
+        block: unsafe { &*t.counters.get() },
+        shared: t.shared.get(),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn claim(t: &ThreadState) {
+    INSTALLED.store(true, Ordering::Relaxed);
+    // Until the block is ours and the release at thread exit is arranged,
+    // this thread counts in the shared counters: registering a thread-local
+    // destructor may allocate, and that allocation comes back here.
+    t.move_to(&t.fallback, true);
+    if RELEASE.try_with(|_| ()).is_err() {
+        // The thread is already tearing down its thread locals.
+        return;
+    }
+    for block in &BLOCK_TABLE {
+        if !block.owned.load(Ordering::Relaxed)
+            && block
+                .owned
+                .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        {
+            t.move_to(block, false);
+            return;
+        }
+    }
+}
+
+/// Hands the thread's block back when its thread locals are destroyed.
+struct Release;
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        with_thread(|t| {
+            if t.shared.get() {
+                return;
+            }
+            // SAFETY: not shared and claimed, so a static block.
+            let block = unsafe { &*t.counters.get() };
+            t.move_to(&t.fallback, true);
+            block.publish(t, block.net());
+            block.owned.store(false, Ordering::Release);
+        });
+    }
+}
+
+thread_local! {
+    static RELEASE: Release = const { Release };
+}
+
+/// True once an [`Alloc`](crate::Alloc) has served an allocation.
+pub(crate) fn installed() -> bool {
+    INSTALLED.load(Ordering::Relaxed)
+}
+
+/// Live heap bytes of the whole process for Mem usage: exact for the calling
+/// thread's own allocations, within `PUBLISH_STEP` per other thread.
+#[inline(always)]
+pub(crate) fn process_live(t: &ThreadState) -> u64 {
+    let mut live = PUBLISHED_LIVE.load(Ordering::Relaxed);
+    let b = t.counters.get();
+    if !b.is_null() && !t.shared.get() {
+        // SAFETY: as in `counting`.
+        let block = unsafe { &*b };
+        live = live.wrapping_add(block.unpublished(block.net()));
+    }
+    live.max(0) as u64
+}
+
+/// Exact process-wide totals: the shared counters plus every block.
+pub(crate) fn totals() -> Stats {
+    let mut sum = SHARED.stats();
+    for block in &BLOCK_TABLE {
+        let b = block.stats();
+        sum.allocations = sum.allocations.wrapping_add(b.allocations);
+        sum.deallocations = sum.deallocations.wrapping_add(b.deallocations);
+        sum.reallocations = sum.reallocations.wrapping_add(b.reallocations);
+        sum.bytes_allocated = sum.bytes_allocated.wrapping_add(b.bytes_allocated);
+        sum.bytes_deallocated = sum.bytes_deallocated.wrapping_add(b.bytes_deallocated);
+        sum.bytes_reallocated = sum.bytes_reallocated.wrapping_add(b.bytes_reallocated);
+    }
+    sum
+}
+
+/// Exact live heap bytes of the whole process.
+pub(crate) fn exact_live() -> u64 {
+    let s = totals();
+    (s.bytes_allocated as u64).saturating_sub(s.bytes_deallocated as u64)
+}

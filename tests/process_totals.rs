@@ -1,0 +1,234 @@
+//! Process-wide totals (`memprof::Alloc::stats` and the Mem usage column):
+//! exact, counted as stats_alloc counts, summed over threads, and nothing
+//! lost when threads end. Its own binary and harness, so that no other test
+//! allocates meanwhile.
+
+#[path = "common/child.rs"]
+mod child;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::Barrier;
+
+use stats_alloc::{Stats, StatsAlloc};
+
+memprof::install!();
+
+fn totals() -> Stats {
+    memprof::Alloc::system().stats()
+}
+
+/// `later - earlier`, field by field.
+fn delta(earlier: Stats, later: Stats) -> Stats {
+    Stats {
+        allocations: later.allocations - earlier.allocations,
+        deallocations: later.deallocations - earlier.deallocations,
+        reallocations: later.reallocations - earlier.reallocations,
+        bytes_allocated: later.bytes_allocated - earlier.bytes_allocated,
+        bytes_deallocated: later.bytes_deallocated - earlier.bytes_deallocated,
+        bytes_reallocated: later.bytes_reallocated - earlier.bytes_reallocated,
+    }
+}
+
+fn main() {
+    child::run_checks(&[
+        ("one_allocation_and_its_free_are_exact", one_allocation),
+        ("reallocs_count_as_stats_alloc_counts_them", reallocs),
+        ("threads_sum_exactly_while_they_run", threads_sum),
+        (
+            "threads_beyond_the_per_thread_blocks_count_exactly",
+            many_threads,
+        ),
+        (
+            "mem_usage_is_exact_after_many_threads_ended",
+            mem_usage_after_threads_ended,
+        ),
+    ]);
+}
+
+fn one_allocation() {
+    let before = totals();
+    let v = black_box(Vec::<u8>::with_capacity(1 << 20));
+    let held = totals();
+    drop(v);
+    let after = totals();
+    let expected_alloc = Stats {
+        allocations: 1,
+        bytes_allocated: 1_048_576,
+        ..Stats::default()
+    };
+    let expected_free = Stats {
+        deallocations: 1,
+        bytes_deallocated: 1_048_576,
+        ..Stats::default()
+    };
+    assert_eq!(delta(before, held), expected_alloc);
+    assert_eq!(delta(held, after), expected_free);
+}
+
+fn reallocs() {
+    // The same calls through memprof (as the global allocator) and through a
+    // bare `StatsAlloc<System>`: the same figures.
+    let reference = StatsAlloc::new(System);
+    let mut v = Vec::<u8>::with_capacity(16);
+    let layout = Layout::from_size_align(16, 1).unwrap();
+    // SAFETY: a block of `layout` from the same allocator, resized and freed
+    // with the layout it has.
+    let p = unsafe { reference.alloc(layout) };
+    let ref_before = reference.stats();
+    let before = totals();
+
+    v.reserve_exact(65_536);
+    let p = unsafe { reference.realloc(p, layout, 65_536) };
+    let grown = totals();
+    v.shrink_to(32);
+    let p = unsafe { reference.realloc(p, Layout::from_size_align(65_536, 1).unwrap(), 32) };
+    let after = totals();
+    let ref_after = reference.stats();
+    unsafe { reference.dealloc(p, Layout::from_size_align(32, 1).unwrap()) };
+
+    assert_eq!(v.capacity(), 32);
+    assert_eq!(
+        delta(before, grown),
+        Stats {
+            reallocations: 1,
+            bytes_allocated: 65_520,
+            bytes_reallocated: 65_520,
+            ..Stats::default()
+        }
+    );
+    assert_eq!(
+        delta(grown, after),
+        Stats {
+            reallocations: 1,
+            bytes_deallocated: 65_504,
+            bytes_reallocated: -65_504,
+            ..Stats::default()
+        }
+    );
+    assert_eq!(delta(before, after), delta(ref_before, ref_after));
+}
+
+fn threads_sum() {
+    const THREADS: usize = 8;
+    const BLOCKS: usize = 100;
+    let ready = Barrier::new(THREADS + 1);
+    let go = Barrier::new(THREADS + 1);
+    let done = Barrier::new(THREADS + 1);
+    let measured = Barrier::new(THREADS + 1);
+    let (before, after) = std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                let mut kept: Vec<Vec<u8>> = Vec::with_capacity(BLOCKS);
+                ready.wait();
+                go.wait();
+                for _ in 0..BLOCKS {
+                    kept.push(Vec::with_capacity(1000));
+                }
+                done.wait();
+                measured.wait();
+                drop(kept);
+            });
+        }
+        ready.wait();
+        let before = totals();
+        go.wait();
+        done.wait();
+        let after = totals();
+        measured.wait();
+        (before, after)
+    });
+    assert_eq!(
+        delta(before, after),
+        Stats {
+            allocations: THREADS * BLOCKS,
+            bytes_allocated: THREADS * BLOCKS * 1000,
+            ..Stats::default()
+        }
+    );
+}
+
+#[memprof::profile]
+fn keep_1000_bytes() -> Vec<u8> {
+    Vec::with_capacity(1000)
+}
+
+fn many_threads() {
+    // memprof has 256 per-thread blocks; the threads beyond them count in
+    // stats_alloc's shared counters, and attribute in a block of their own.
+    const THREADS: usize = 300;
+    let ready = Barrier::new(THREADS + 1);
+    let go = Barrier::new(THREADS + 1);
+    let done = Barrier::new(THREADS + 1);
+    let measured = Barrier::new(THREADS + 1);
+    let (before, after) = std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(s, || {
+                    ready.wait();
+                    go.wait();
+                    let kept = keep_1000_bytes();
+                    done.wait();
+                    measured.wait();
+                    drop(kept);
+                })
+                .unwrap();
+        }
+        ready.wait();
+        let before = totals();
+        go.wait();
+        done.wait();
+        let after = totals();
+        measured.wait();
+        (before, after)
+    });
+    assert_eq!(
+        delta(before, after),
+        Stats {
+            allocations: THREADS,
+            bytes_allocated: THREADS * 1000,
+            ..Stats::default()
+        }
+    );
+    let report = memprof::report();
+    let f = report.function("keep_1000_bytes").unwrap();
+    assert_eq!(f.calls, THREADS as u64);
+    let line = f.line_containing("with_capacity").unwrap().stats.unwrap();
+    assert_eq!(
+        (line.allocs, line.allocated, line.freed, line.peak),
+        (300, 300_000, 0, 1000)
+    );
+}
+
+#[memprof::profile]
+fn live_here() -> u64 {
+    let s = memprof::Alloc::system().stats();
+    let live = (s.bytes_allocated - s.bytes_deallocated) as u64;
+    black_box(live)
+}
+
+fn mem_usage_after_threads_ended() {
+    // More threads than memprof has per-thread blocks, one after another,
+    // each leaving 10,000 B behind: less than a thread publishes to Mem usage
+    // at once, so the bytes reach it only when the thread hands its block
+    // back.
+    for _ in 0..300 {
+        std::thread::spawn(|| {
+            let leaked: &'static mut [u8] = Vec::leak(vec![7u8; 10_000]);
+            black_box(leaked);
+        })
+        .join()
+        .unwrap();
+    }
+    black_box(live_here());
+    let (live, report) = memprof::capture(live_here);
+    let line = report
+        .function("live_here")
+        .unwrap()
+        .line_containing("let live =")
+        .unwrap();
+    // No other thread runs now: Mem usage is the exact live heap.
+    assert_eq!(line.stats.unwrap().mem_usage, live);
+    assert!(live >= 3_000_000, "{live}");
+}
