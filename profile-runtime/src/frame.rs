@@ -25,7 +25,7 @@ use crate::pending::Pending;
 use crate::site::Site;
 use crate::thread::{with_thread, Counters, ThreadState};
 use crate::timeline;
-use crate::totals::process_live;
+use crate::totals::{live_with, own_unpublished, process_live};
 
 /// How a probe counts an occurrence of the line it switches to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,12 @@ pub(crate) struct FrameCore {
     /// Thread counters when the running line (or this slice of it) started.
     start: Cell<Counters>,
     start_live: Cell<i64>,
+    /// The thread block's activity (allocation calls, bytes freed) when the
+    /// running line started: the probe's fast test for "nothing happened".
+    start_activity: Cell<(u64, u64)>,
+    /// The thread's unpublished net bytes when the running line started;
+    /// they stay the same while the thread neither allocates nor frees.
+    start_unpublished: Cell<i64>,
     /// Net bytes of the running line in earlier slices (an `async` call's
     /// earlier polls), so that its peak is measured from where it started.
     carry: Cell<i64>,
@@ -143,6 +149,8 @@ impl FrameCore {
             current: Cell::new(0),
             start: Cell::new(Counters::default()),
             start_live: Cell::new(0),
+            start_activity: Cell::new((0, 0)),
+            start_unpublished: Cell::new(0),
             carry: Cell::new(0),
             excluded: Cell::new(Counters::default()),
             slice_entry: Cell::new(Counters::default()),
@@ -178,9 +186,9 @@ impl FrameCore {
         self.current.set(0);
         self.active.set(true);
         self.bump(0);
-        self.pending.select(self.site, 0);
+        let entry = self.pending.select(self.site, 0);
         if let Some(live) = with_thread(process_live) {
-            self.pending.raise_mem_usage(live);
+            entry.raise_mem_usage(live);
         }
         true
     }
@@ -195,8 +203,7 @@ impl FrameCore {
         let live = t.live();
         self.slice_entry.set(now);
         self.slice_entry_live.set(live);
-        self.start.set(now);
-        self.start_live.set(live);
+        self.restart_line(t, now);
         self.entry_high.set(t.high());
         self.max_high.set(live);
         t.set_high(live);
@@ -303,16 +310,14 @@ impl FrameCore {
     /// started to that line, and starts a new measurement.
     #[inline(always)]
     fn close_line(&self, t: &ThreadState) {
-        let start = self.start.get();
-        let now = t.snapshot();
-        if now.allocs == start.allocs && now.freed == start.freed {
+        if t.block().activity() == self.start_activity.get() {
             // The common case: this thread neither allocated nor freed while
             // the line ran (a nested call of this function that did nothing
             // leaves nothing to exclude either). Only the process-wide Mem
             // usage can have moved, and the measurement need not restart.
             // The shared maximum is only read here; a new maximum goes to
             // the call's cache.
-            let live = process_live(t);
+            let live = live_with(self.start_unpublished.get());
             if let Some(slot) = self.site.slot(self.current.get()) {
                 if live > slot.mem_usage.load(std::sync::atomic::Ordering::Relaxed) {
                     self.raise_mem_usage(live);
@@ -320,45 +325,64 @@ impl FrameCore {
             }
             return;
         }
-        self.close_changed_line(t, now);
+        self.close_changed_line(t);
     }
 
     /// Raises the running line's Mem usage in the call's cache. Out of line:
     /// the cache is touched only when a line has something to record.
     #[inline(never)]
     fn raise_mem_usage(&self, live: u64) {
-        self.pending.select(self.site, self.current.get());
-        self.pending.raise_mem_usage(live);
+        self.pending
+            .select(self.site, self.current.get())
+            .raise_mem_usage(live);
     }
 
     #[inline(never)]
-    fn close_changed_line(&self, t: &ThreadState, now: Counters) {
-        self.pending.select(self.site, self.current.get());
-        let live = now.net();
+    fn close_changed_line(&self, t: &ThreadState) {
+        // Everything is read before anything is written: the compiler cannot
+        // tell these cells apart, so a read after a write is done again. The
+        // snapshot is taken here rather than passed from `close_line`: passed
+        // by reference, its three stores would be read back by wider loads,
+        // which stalls on store forwarding.
+        let now = t.snapshot();
         let high = t.high();
+        let mem_usage = process_live(t);
+        let current = self.current.get();
+        let start = self.start.get();
+        let start_live = self.start_live.get();
+        let carry = self.carry.get();
+        let excluded = self.excluded.get();
+        let live = now.net();
+        let delta = now.since(start).minus(excluded);
+        let peak = carry.saturating_add(high.saturating_sub(start_live)).max(0) as u64;
         if high > self.max_high.get() {
             self.max_high.set(high);
         }
-        let delta = now.since(self.start.get()).minus(self.excluded.get());
-        let peak = self
-            .carry
-            .get()
-            .saturating_add(high.saturating_sub(self.start_live.get()));
-        let peak = peak.max(0) as u64;
-        self.pending.add(delta, peak);
-        let current = self.current.get() as usize;
-        if current < self.call_lines_len {
+        let entry = self.pending.select(self.site, current);
+        entry.add(delta, peak);
+        entry.raise_mem_usage(mem_usage);
+        if (current as usize) < self.call_lines_len {
             // SAFETY: as in `check_budget`.
-            let line = unsafe { &*self.call_lines.get().add(current) };
+            let line = unsafe { &*self.call_lines.get().add(current as usize) };
             line.increment
                 .set(line.increment.get().wrapping_add(delta.net()));
             line.peak.set(line.peak.get().max(peak));
         }
-        self.pending.raise_mem_usage(process_live(t));
-        self.start.set(now);
-        self.start_live.set(live);
-        self.excluded.set(Counters::default());
+        self.restart_line(t, now);
+        if !excluded.is_zero() {
+            self.excluded.set(Counters::ZERO);
+        }
         t.set_high(live);
+    }
+
+    /// Starts measuring the running line (or this slice of it) afresh;
+    /// `now` is the thread's snapshot.
+    #[inline(always)]
+    fn restart_line(&self, t: &ThreadState, now: Counters) {
+        self.start.set(now);
+        self.start_live.set(now.net());
+        self.start_activity.set(t.block().activity());
+        self.start_unpublished.set(own_unpublished(t));
     }
 
     /// Moves the figures counted in the call so far to the shared table.

@@ -18,7 +18,7 @@ use crate::thread::Counters;
 const ENTRIES: usize = 8;
 const EMPTY: u32 = u32::MAX;
 
-struct Entry {
+pub(crate) struct Entry {
     slot: Cell<u32>,
     allocs: Cell<u64>,
     allocated: Cell<u64>,
@@ -36,6 +36,27 @@ impl Entry {
             freed: Cell::new(0),
             peak: Cell::new(0),
             mem_usage: Cell::new(0),
+        }
+    }
+
+    /// Raises the line's Mem usage.
+    #[inline(always)]
+    pub(crate) fn raise_mem_usage(&self, bytes: u64) {
+        if bytes > self.mem_usage.get() {
+            self.mem_usage.set(bytes);
+        }
+    }
+
+    /// Adds what the thread did while the line ran once.
+    #[inline(always)]
+    pub(crate) fn add(&self, delta: Counters, peak: u64) {
+        self.allocs
+            .set(self.allocs.get().wrapping_add(delta.allocs));
+        self.allocated
+            .set(self.allocated.get().wrapping_add(delta.allocated));
+        self.freed.set(self.freed.get().wrapping_add(delta.freed));
+        if peak > self.peak.get() {
+            self.peak.set(peak);
         }
     }
 
@@ -74,27 +95,22 @@ impl Entry {
 
 pub(crate) struct Pending {
     entries: [Entry; ENTRIES],
-    /// The entry of the line now running.
-    current: Cell<u8>,
 }
 
 impl Pending {
     pub(crate) const fn new() -> Self {
         Pending {
             entries: [const { Entry::new() }; ENTRIES],
-            current: Cell::new(0),
         }
     }
 
-    /// Makes `slot`'s entry the current one. Direct-mapped (a line's entry
+    /// The entry for `slot`'s figures. Direct-mapped (a line's entry
     /// is its slot modulo the number of entries): no search on the probe
     /// path. Another line holding the entry is flushed to `site`'s table
     /// first; lines of one loop body are consecutive, so they rarely meet.
     #[inline(always)]
-    pub(crate) fn select(&self, site: &'static Site, slot: u32) {
-        let i = slot as usize % ENTRIES;
-        self.current.set(i as u8);
-        let entry = &self.entries[i];
+    pub(crate) fn select(&self, site: &'static Site, slot: u32) -> &Entry {
+        let entry = &self.entries[slot as usize % ENTRIES];
         let held = entry.slot.get();
         if held != slot {
             if held != EMPTY {
@@ -102,33 +118,7 @@ impl Pending {
             }
             entry.slot.set(slot);
         }
-    }
-
-    #[inline(always)]
-    fn entry(&self) -> &Entry {
-        &self.entries[self.current.get() as usize % ENTRIES]
-    }
-
-    /// Raises the running line's Mem usage.
-    #[inline(always)]
-    pub(crate) fn raise_mem_usage(&self, bytes: u64) {
-        let e = self.entry();
-        if bytes > e.mem_usage.get() {
-            e.mem_usage.set(bytes);
-        }
-    }
-
-    /// Adds what the thread did while the running line ran.
-    #[inline(always)]
-    pub(crate) fn add(&self, delta: Counters, peak: u64) {
-        let e = self.entry();
-        e.allocs.set(e.allocs.get().wrapping_add(delta.allocs));
-        e.allocated
-            .set(e.allocated.get().wrapping_add(delta.allocated));
-        e.freed.set(e.freed.get().wrapping_add(delta.freed));
-        if peak > e.peak.get() {
-            e.peak.set(peak);
-        }
+        entry
     }
 
     /// Moves every entry's figures to the shared table.

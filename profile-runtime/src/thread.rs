@@ -17,11 +17,11 @@ use std::cell::Cell;
 use std::ptr;
 
 use crate::frame::FrameCore;
-use crate::totals::{Block, PUBLISH_STEP};
+use crate::totals::{Block, PUBLISH_STEP, UNCLAIMED};
 
 pub(crate) struct ThreadState {
     /// The block this thread counts in: one of `totals.rs`'s, or `fallback`
-    /// while it has none. Null until the thread's first allocation.
+    /// while it has none; `UNCLAIMED` until the thread's first allocation.
     pub(crate) counters: Cell<*const Block>,
     /// `counters` when it is a block of the thread's own, else null: the
     /// allocator's fast path tests only this.
@@ -58,7 +58,7 @@ pub(crate) struct ThreadState {
 impl ThreadState {
     const fn new() -> Self {
         ThreadState {
-            counters: Cell::new(ptr::null()),
+            counters: Cell::new(&UNCLAIMED),
             own_block: Cell::new(ptr::null()),
             shared: Cell::new(false),
             fallback: Block::NEW,
@@ -77,12 +77,14 @@ impl ThreadState {
     /// The block's counters as they are (zero before the first allocation).
     #[inline(always)]
     fn raw(&self) -> Counters {
-        let b = self.counters.get();
-        if b.is_null() {
-            return Counters::ZERO;
-        }
+        self.block().attribution_counters()
+    }
+
+    /// The block this thread counts in.
+    #[inline(always)]
+    pub(crate) fn block(&self) -> &Block {
         // SAFETY: `counters` is a static block or this thread's `fallback`.
-        unsafe { &*b }.attribution_counters()
+        unsafe { &*self.counters.get() }
     }
 
     /// What this thread allocated and freed outside the profiler's own work.

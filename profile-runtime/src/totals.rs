@@ -33,6 +33,7 @@
 // Nothing here may panic or allocate: it runs inside `GlobalAlloc`.
 
 use std::alloc::System;
+use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 use stats_alloc::{Stats, StatsAlloc};
@@ -104,6 +105,16 @@ impl Block {
         bytes_reallocated: AtomicI64::new(0),
         published: AtomicI64::new(0),
     };
+
+    /// Allocation calls and bytes freed: what changes when the owner
+    /// allocates or frees anything.
+    #[inline(always)]
+    pub(crate) fn activity(&self) -> (u64, u64) {
+        (
+            self.allocs.load(Ordering::Relaxed),
+            self.freed.load(Ordering::Relaxed),
+        )
+    }
 
     #[inline(always)]
     pub(crate) fn attribution_counters(&self) -> Counters {
@@ -222,6 +233,11 @@ impl Block {
 
 static BLOCK_TABLE: [Block; BLOCKS] = [Block::NEW; BLOCKS];
 
+/// `ThreadState::counters` before the thread's first allocation: all zeros,
+/// never written (a thread claims a block before it counts anything), so
+/// that readers need not test for null.
+pub(crate) static UNCLAIMED: Block = Block::NEW;
+
 /// How the calling thread counts one allocator call.
 #[derive(Clone, Copy)]
 pub(crate) struct Counting<'a> {
@@ -277,7 +293,7 @@ pub(crate) fn own_block(t: &ThreadState) -> Option<Counting<'_>> {
 /// claims a block; until that has finished (it may allocate), the thread
 /// counts in the shared counters.
 pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
-    if t.counters.get().is_null() {
+    if ptr::eq(t.counters.get(), &UNCLAIMED) {
         claim(t);
     }
     Counting {
@@ -345,14 +361,28 @@ pub(crate) fn installed() -> bool {
 /// thread's own allocations, within `PUBLISH_STEP` per other thread.
 #[inline(always)]
 pub(crate) fn process_live(t: &ThreadState) -> u64 {
-    let mut live = PUBLISHED_LIVE.load(Ordering::Relaxed);
-    let b = t.counters.get();
-    if !b.is_null() && !t.shared.get() {
-        // SAFETY: as in `counting`.
-        let block = unsafe { &*b };
-        live = live.wrapping_add(block.unpublished(block.net()));
+    live_with(own_unpublished(t))
+}
+
+/// Mem usage given the calling thread's unpublished net bytes (which do not
+/// change while the thread neither allocates nor frees).
+#[inline(always)]
+pub(crate) fn live_with(own_unpublished: i64) -> u64 {
+    PUBLISHED_LIVE
+        .load(Ordering::Relaxed)
+        .wrapping_add(own_unpublished)
+        .max(0) as u64
+}
+
+/// The calling thread's net bytes not yet in `PUBLISHED_LIVE`.
+#[inline(always)]
+pub(crate) fn own_unpublished(t: &ThreadState) -> i64 {
+    if t.shared.get() {
+        // The shared counters publish at once; `fallback` publishes nothing.
+        return 0;
     }
-    live.max(0) as u64
+    let block = t.block();
+    block.unpublished(block.net())
 }
 
 /// Exact process-wide totals: the shared counters plus every block.
