@@ -3,7 +3,6 @@
 //! measured in one binary), on one thread and on two at once.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
 
 use criterion::measurement::WallTime;
@@ -13,40 +12,6 @@ use stats_alloc::StatsAlloc;
 
 static STATS: StatsAlloc<System> = StatsAlloc::system();
 static MEMPROF: memprof::Alloc = memprof::Alloc::system();
-static THREAD_LOCAL: ThreadLocalCounting = ThreadLocalCounting;
-
-/// What memprof's allocator would cost without stats_alloc's shared
-/// counters: System plus thread-local counters only. Not something memprof
-/// ships; it measures the remedy proposed for the shared-counter cost.
-struct ThreadLocalCounting;
-
-thread_local! {
-    static COUNTS: [Cell<u64>; 3] = const { [Cell::new(0), Cell::new(0), Cell::new(0)] };
-}
-
-unsafe impl GlobalAlloc for ThreadLocalCounting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = COUNTS.try_with(|c| {
-            c[0].set(c[0].get() + 1);
-            c[1].set(c[1].get() + layout.size() as u64);
-        });
-        System.alloc(layout)
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        let _ = COUNTS.try_with(|c| c[2].set(c[2].get() + layout.size() as u64));
-        System.dealloc(ptr, layout)
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = COUNTS.try_with(|c| {
-            c[0].set(c[0].get() + 1);
-            c[1].set(c[1].get() + new_size as u64);
-            c[2].set(c[2].get() + layout.size() as u64);
-        });
-        System.realloc(ptr, layout, new_size)
-    }
-}
 
 /// One allocation and its free.
 fn alloc_free<A: GlobalAlloc>(a: &A, size: usize) {
@@ -98,7 +63,6 @@ fn patterns(c: &mut Criterion) {
         bench_allocator(&mut group, threads, "system", &System);
         bench_allocator(&mut group, threads, "stats_alloc", &STATS);
         bench_allocator(&mut group, threads, "memprof", &MEMPROF);
-        bench_allocator(&mut group, threads, "thread_local_only", &THREAD_LOCAL);
         group.finish();
     }
 }

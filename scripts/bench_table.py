@@ -63,7 +63,6 @@ def main():
             system = median_ns(group, f"system/{pattern}")
             stats = median_ns(group, f"stats_alloc/{pattern}")
             memprof = median_ns(group, f"memprof/{pattern}")
-            floor = median_ns(group, f"thread_local_only/{pattern}")
             target = ""
             if pattern == "64B":
                 target = "≤ 1.25× System" if threads == 1 else "≤ 1.30× StatsAlloc"
@@ -71,8 +70,6 @@ def main():
                          f"memprof {fmt_ns(memprof)}, StatsAlloc {fmt_ns(stats)}, System {fmt_ns(system)}",
                          f"{ratio(memprof, system)} System, {ratio(memprof, stats)} StatsAlloc",
                          target))
-            rows.append((f"  (remedy: thread-local counting only, {label})", fmt_ns(floor),
-                         f"{ratio(floor, system)} System", ""))
 
     for group, label in (("seed", "seed: 200,000 strings of 1,000 B"),
                          ("word_index", "word index over 20,000 lines"),

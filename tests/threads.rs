@@ -112,3 +112,66 @@ fn memory_freed_on_another_thread_counts_where_it_is_freed() {
         (1, 0, 0, 3000, -3000, 0)
     );
 }
+
+#[memprof::profile]
+fn first_allocation_of_a_thread() -> usize {
+    let buffer = Vec::<u8>::with_capacity(4096);
+    buffer.capacity()
+}
+
+// A thread started by std allocates before it runs its closure; one started
+// with `pthread_create` makes its first allocation wherever its code does.
+#[cfg(target_os = "linux")]
+mod raw_thread {
+    use std::ffi::c_void;
+
+    extern "C" {
+        fn pthread_create(
+            thread: *mut libc_pthread_t,
+            attr: *const c_void,
+            start: extern "C" fn(*mut c_void) -> *mut c_void,
+            arg: *mut c_void,
+        ) -> i32;
+        fn pthread_join(thread: libc_pthread_t, result: *mut *mut c_void) -> i32;
+    }
+
+    #[allow(non_camel_case_types)]
+    type libc_pthread_t = std::ffi::c_ulong;
+
+    /// Runs `start` on a new pthread and waits for it.
+    pub fn run(start: extern "C" fn(*mut c_void) -> *mut c_void) {
+        let mut thread: libc_pthread_t = 0;
+        // SAFETY: plain pthread calls with valid pointers; `start` takes no
+        // argument and returns null.
+        unsafe {
+            assert_eq!(
+                pthread_create(&mut thread, std::ptr::null(), start, std::ptr::null_mut()),
+                0
+            );
+            assert_eq!(pthread_join(thread, std::ptr::null_mut()), 0);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+extern "C" fn first_allocation_on_a_raw_thread(_: *mut std::ffi::c_void) -> *mut std::ffi::c_void {
+    assert_eq!(first_allocation_of_a_thread(), 4096);
+    std::ptr::null_mut()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_threads_first_allocation_inside_a_line_counts_exactly() {
+    // A thread that ends leaves its counting block with counts in it; the
+    // next thread takes a block over on its first allocation, which here
+    // happens inside a profiled line: the line still counts exactly its own.
+    std::thread::spawn(|| drop(vec![1u8; 100_000]))
+        .join()
+        .unwrap();
+    raw_thread::run(first_allocation_on_a_raw_thread);
+    let r = report();
+    assert_eq!(
+        figures(stats(&r, "first_allocation_of_a_thread", "with_capacity")),
+        (1, 1, 4096, 0, 4096, 4096)
+    );
+}

@@ -49,12 +49,11 @@ pub(crate) struct FrameCore {
     len: usize,
     /// The slot of the line now running.
     current: Cell<u32>,
-    /// Thread counters when the running line (or this slice of it) started.
-    start: Cell<Counters>,
-    start_live: Cell<i64>,
-    /// The thread block's activity (allocation calls, bytes freed) when the
-    /// running line started: the probe's fast test for "nothing happened".
-    start_activity: Cell<(u64, u64)>,
+    /// The thread block's raw counters when the running line (or this slice
+    /// of it) started. Raw, not the attribution view, so that the probe's
+    /// fast test compares two loads with two loads; when the thread's
+    /// exclusions change, `shift_line_starts` moves them along.
+    start: CounterCells,
     /// The thread's unpublished net bytes when the running line started;
     /// they stay the same while the thread neither allocates nor frees.
     start_unpublished: Cell<i64>,
@@ -147,9 +146,7 @@ impl FrameCore {
             pending: Pending::new(),
             len,
             current: Cell::new(0),
-            start: Cell::new(Counters::default()),
-            start_live: Cell::new(0),
-            start_activity: Cell::new((0, 0)),
+            start: CounterCells::new(),
             start_unpublished: Cell::new(0),
             carry: Cell::new(0),
             excluded: Cell::new(Counters::default()),
@@ -200,10 +197,10 @@ impl FrameCore {
         self.parent.set(t.top.get());
         t.top.set(self);
         let now = t.snapshot();
-        let live = t.live();
+        let live = now.net();
         self.slice_entry.set(now);
         self.slice_entry_live.set(live);
-        self.restart_line(t, now);
+        self.restart_line(t);
         self.entry_high.set(t.high());
         self.max_high.set(live);
         t.set_high(live);
@@ -241,7 +238,7 @@ impl FrameCore {
     /// Accounts the running line so far without ending it: its net bytes are
     /// carried, so that its peak stays measured from where it started.
     fn close_part_of_line(&self, t: &ThreadState) {
-        let net = t.snapshot().since(self.start.get()).net();
+        let net = t.raw().since(self.start.get()).net();
         self.close_line(t);
         self.carry.set(self.carry.get().wrapping_add(net));
     }
@@ -310,7 +307,8 @@ impl FrameCore {
     /// started to that line, and starts a new measurement.
     #[inline(always)]
     fn close_line(&self, t: &ThreadState) {
-        if t.block().activity() == self.start_activity.get() {
+        let (allocs, freed) = t.block().activity();
+        if allocs == self.start.allocs.get() && freed == self.start.freed.get() {
             // The common case: this thread neither allocated nor freed while
             // the line ran (a nested call of this function that did nothing
             // leaves nothing to exclude either). Only the process-wide Mem
@@ -344,17 +342,19 @@ impl FrameCore {
         // snapshot is taken here rather than passed from `close_line`: passed
         // by reference, its three stores would be read back by wider loads,
         // which stalls on store forwarding.
-        let now = t.snapshot();
+        let now = t.raw();
+        let high_raw = t.high_raw();
         let high = t.high();
         let mem_usage = process_live(t);
         let current = self.current.get();
         let start = self.start.get();
-        let start_live = self.start_live.get();
         let carry = self.carry.get();
         let excluded = self.excluded.get();
-        let live = now.net();
         let delta = now.since(start).minus(excluded);
-        let peak = carry.saturating_add(high.saturating_sub(start_live)).max(0) as u64;
+        // Live bytes are far from the ends of i64: plain arithmetic.
+        let peak = carry
+            .wrapping_add(high_raw.wrapping_sub(start.net()))
+            .max(0) as u64;
         if high > self.max_high.get() {
             self.max_high.set(high);
         }
@@ -368,20 +368,18 @@ impl FrameCore {
                 .set(line.increment.get().wrapping_add(delta.net()));
             line.peak.set(line.peak.get().max(peak));
         }
-        self.restart_line(t, now);
+        self.start.set(now);
+        self.start_unpublished.set(own_unpublished(t));
         if !excluded.is_zero() {
             self.excluded.set(Counters::ZERO);
         }
-        t.set_high(live);
+        t.set_high_raw(now.net());
     }
 
-    /// Starts measuring the running line (or this slice of it) afresh;
-    /// `now` is the thread's snapshot.
+    /// Starts measuring the running line (or this slice of it) afresh.
     #[inline(always)]
-    fn restart_line(&self, t: &ThreadState, now: Counters) {
-        self.start.set(now);
-        self.start_live.set(now.net());
-        self.start_activity.set(t.block().activity());
+    fn restart_line(&self, t: &ThreadState) {
+        self.start.set(t.raw());
         self.start_unpublished.set(own_unpublished(t));
     }
 
@@ -407,6 +405,53 @@ impl FrameCore {
                 });
             }
         }
+    }
+}
+
+/// Moves the line starts of the calls running on this thread by `by`: the
+/// thread's raw counters just jumped by that much for reasons that are no
+/// line's (the profiler's own work, a move to another block).
+pub(crate) fn shift_line_starts(t: &ThreadState, by: Counters) {
+    let mut p = t.top.get();
+    while !p.is_null() {
+        // SAFETY: as in `FrameCore::end_slice`.
+        let f = unsafe { &*p };
+        f.start.set(f.start.get().plus(by));
+        p = f.parent.get();
+    }
+}
+
+/// Three counters in separate cells, so that reading one does not load the
+/// others (a wide load of values just stored one by one stalls).
+struct CounterCells {
+    allocated: Cell<u64>,
+    freed: Cell<u64>,
+    allocs: Cell<u64>,
+}
+
+impl CounterCells {
+    const fn new() -> Self {
+        CounterCells {
+            allocated: Cell::new(0),
+            freed: Cell::new(0),
+            allocs: Cell::new(0),
+        }
+    }
+
+    #[inline(always)]
+    fn get(&self) -> Counters {
+        Counters {
+            allocated: self.allocated.get(),
+            freed: self.freed.get(),
+            allocs: self.allocs.get(),
+        }
+    }
+
+    #[inline(always)]
+    fn set(&self, c: Counters) {
+        self.allocated.set(c.allocated);
+        self.freed.set(c.freed);
+        self.allocs.set(c.allocs);
     }
 }
 

@@ -16,7 +16,7 @@
 use std::cell::Cell;
 use std::ptr;
 
-use crate::frame::FrameCore;
+use crate::frame::{shift_line_starts, FrameCore};
 use crate::totals::{Block, PUBLISH_STEP, UNCLAIMED};
 
 pub(crate) struct ThreadState {
@@ -76,7 +76,7 @@ impl ThreadState {
 
     /// The block's counters as they are (zero before the first allocation).
     #[inline(always)]
-    fn raw(&self) -> Counters {
+    pub(crate) fn raw(&self) -> Counters {
         self.block().attribution_counters()
     }
 
@@ -153,6 +153,7 @@ impl ThreadState {
         self.shared.set(shared);
         let jump = self.raw().minus(before);
         self.excluded.set(self.excluded.get().plus(jump));
+        shift_line_starts(self, jump);
         // SAFETY: `block` is a static block or this thread's `fallback`.
         self.set_published((!shared).then(|| unsafe { &*block }.published()));
         self.set_high(high);
@@ -239,6 +240,7 @@ pub(crate) fn suspended<R>(f: impl FnOnce() -> R) -> R {
                     let during = t.raw().since(t.suspend_start.get());
                     let high = t.suspend_high.get();
                     t.excluded.set(t.excluded.get().plus(during));
+                    shift_line_starts(t, during);
                     t.set_high(high.max(t.live()));
                 }
             });
