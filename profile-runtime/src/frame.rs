@@ -296,7 +296,11 @@ impl FrameCore {
             return;
         }
         self.close_line(t);
-        self.carry.set(0);
+        // Non-zero only after an `async` call's line spanned polls: a load
+        // and a predictable branch cost less than a store on every switch.
+        if self.carry.get() != 0 {
+            self.carry.set(0);
+        }
         if count != Count::Never {
             self.bump(slot);
         }
