@@ -109,66 +109,22 @@ fn reallocs() {
     assert_eq!(delta(before, after), delta(ref_before, ref_after));
 }
 
-fn threads_sum() {
-    const THREADS: usize = 8;
-    const BLOCKS: usize = 100;
-    let ready = Barrier::new(THREADS + 1);
-    let go = Barrier::new(THREADS + 1);
-    let done = Barrier::new(THREADS + 1);
-    let measured = Barrier::new(THREADS + 1);
+/// Process-wide totals just before and just after `threads` threads, all
+/// started and waiting, each run `work` once; what `work` returns is kept
+/// until the second reading, then dropped.
+fn totals_around<T>(threads: usize, work: impl Fn() -> T + Sync) -> Stats {
+    let ready = Barrier::new(threads + 1);
+    let go = Barrier::new(threads + 1);
+    let done = Barrier::new(threads + 1);
+    let measured = Barrier::new(threads + 1);
     let (before, after) = std::thread::scope(|s| {
-        for _ in 0..THREADS {
-            s.spawn(|| {
-                let mut kept: Vec<Vec<u8>> = Vec::with_capacity(BLOCKS);
-                ready.wait();
-                go.wait();
-                for _ in 0..BLOCKS {
-                    kept.push(Vec::with_capacity(1000));
-                }
-                done.wait();
-                measured.wait();
-                drop(kept);
-            });
-        }
-        ready.wait();
-        let before = totals();
-        go.wait();
-        done.wait();
-        let after = totals();
-        measured.wait();
-        (before, after)
-    });
-    assert_eq!(
-        delta(before, after),
-        Stats {
-            allocations: THREADS * BLOCKS,
-            bytes_allocated: THREADS * BLOCKS * 1000,
-            ..Stats::default()
-        }
-    );
-}
-
-#[memprof::profile]
-fn keep_1000_bytes() -> Vec<u8> {
-    Vec::with_capacity(1000)
-}
-
-fn many_threads() {
-    // memprof has 256 per-thread blocks; the threads beyond them count in
-    // stats_alloc's shared counters, and attribute in a block of their own.
-    const THREADS: usize = 300;
-    let ready = Barrier::new(THREADS + 1);
-    let go = Barrier::new(THREADS + 1);
-    let done = Barrier::new(THREADS + 1);
-    let measured = Barrier::new(THREADS + 1);
-    let (before, after) = std::thread::scope(|s| {
-        for _ in 0..THREADS {
+        for _ in 0..threads {
             std::thread::Builder::new()
                 .stack_size(256 * 1024)
                 .spawn_scoped(s, || {
                     ready.wait();
                     go.wait();
-                    let kept = keep_1000_bytes();
+                    let kept = work();
                     done.wait();
                     measured.wait();
                     drop(kept);
@@ -183,8 +139,39 @@ fn many_threads() {
         measured.wait();
         (before, after)
     });
+    delta(before, after)
+}
+
+fn threads_sum() {
+    const THREADS: usize = 8;
+    const BLOCKS: usize = 100;
+    let counted = totals_around(THREADS, || {
+        (0..BLOCKS)
+            .map(|_| Vec::<u8>::with_capacity(1000))
+            .collect::<Vec<_>>()
+    });
+    // Each thread: its blocks, and the vector of 100 `Vec`s (24 B each).
     assert_eq!(
-        delta(before, after),
+        counted,
+        Stats {
+            allocations: THREADS * (BLOCKS + 1),
+            bytes_allocated: THREADS * (BLOCKS * 1000 + BLOCKS * 24),
+            ..Stats::default()
+        }
+    );
+}
+
+#[memprof::profile]
+fn keep_1000_bytes() -> Vec<u8> {
+    Vec::with_capacity(1000)
+}
+
+fn many_threads() {
+    // memprof has 256 per-thread blocks; the threads beyond them count in
+    // stats_alloc's shared counters, and attribute in a block of their own.
+    const THREADS: usize = 300;
+    assert_eq!(
+        totals_around(THREADS, keep_1000_bytes),
         Stats {
             allocations: THREADS,
             bytes_allocated: THREADS * 1000,
