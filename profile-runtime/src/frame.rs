@@ -377,7 +377,12 @@ impl FrameCore {
         if !excluded.is_zero() {
             self.excluded.set(Counters::ZERO);
         }
-        t.set_high_raw(now.net());
+        // The new line's peak is measured from here. When the line just
+        // closed ended on a new high (a line that only allocated), the mark
+        // is already there: no store.
+        if high_raw != now.net() {
+            t.set_high_raw(now.net());
+        }
     }
 
     /// Starts measuring the running line (or this slice of it) afresh.
