@@ -1,13 +1,12 @@
 // The counting global allocator.
 //
-// Two layers of counting, each for its own question:
-// - process-wide totals (see `totals.rs`: per-thread blocks summed on read,
-//   with `stats_alloc::StatsAlloc<System>` for threads without a block). They
-//   answer "how much heap does the process hold now": the Mem usage column,
-//   `Alloc::stats`, the timeline.
-// - thread-local attribution counters (see `thread.rs`) answer "what did
-//   *this* thread allocate and free while this line ran": the Increment, Peak
-//   and Allocs columns, with no other thread leaking in.
+// One set of counters per thread (a block, see `totals.rs`), read two ways:
+// - summed over all blocks (plus `stats_alloc::StatsAlloc<System>` for threads
+//   without a block), they answer "how much heap does the process hold now":
+//   the Mem usage column, `Alloc::stats`, the timeline.
+// - one thread's, less what the profiler itself did (see `thread.rs`), they
+//   answer "what did *this* thread allocate and free while this line ran":
+//   the Increment, Peak and Allocs columns, with no other thread leaking in.
 //
 // `Alloc` is a zero-sized handle: all state is in this crate's statics and
 // thread locals, so the probes can read it without knowing the name of the
@@ -24,10 +23,10 @@ use crate::totals::{self, Counting, SHARED};
 /// `memprof::install!();` at the crate root, which expands to
 /// `#[global_allocator] static …: memprof::Alloc = memprof::Alloc::system();`.
 ///
-/// Every call goes to the system allocator; the process-wide totals are
-/// counted per thread and summed when read (with `stats_alloc::StatsAlloc`
-/// counting for threads that have no counters of their own), plus
-/// thread-local counters for line attribution.
+/// Every call goes to the system allocator and is counted once, in counters
+/// of the calling thread's own: they serve line attribution, and summed when
+/// read, the process-wide totals (`stats_alloc::StatsAlloc` counts for
+/// threads that have no counters of their own).
 ///
 /// Wrapping another allocator (jemalloc, mimalloc) is not possible on stable
 /// Rust today: a `#[global_allocator]` static needs a `const` constructor, and

@@ -200,7 +200,7 @@ impl FrameCore {
         let live = now.net();
         self.slice_entry.set(now);
         self.slice_entry_live.set(live);
-        self.restart_line(t);
+        self.restart_line(t, t.raw());
         self.entry_high.set(t.high());
         self.max_high.set(live);
         t.set_high(live);
@@ -222,16 +222,9 @@ impl FrameCore {
         t.top.set(self.parent.get());
         // Whatever this slice did is now in this function's rows; take it out
         // of the enclosing call of the same function, if any.
-        let mut p = self.parent.get();
-        while !p.is_null() {
-            // SAFETY: frames on the thread's chain are pinned and alive until
-            // they unlink themselves, which happens after their callees'.
-            let outer = unsafe { &*p };
-            if ptr::eq(outer.site, self.site) {
-                outer.excluded.set(outer.excluded.get().plus(slice));
-                break;
-            }
-            p = outer.parent.get();
+        if let Some(outer) = frames_from(t, self.parent.get()).find(|f| ptr::eq(f.site, self.site))
+        {
+            outer.excluded.set(outer.excluded.get().plus(slice));
         }
     }
 
@@ -342,10 +335,7 @@ impl FrameCore {
     #[inline(never)]
     fn close_changed_line(&self, t: &ThreadState) {
         // Everything is read before anything is written: the compiler cannot
-        // tell these cells apart, so a read after a write is done again. The
-        // snapshot is taken here rather than passed from `close_line`: passed
-        // by reference, its three stores would be read back by wider loads,
-        // which stalls on store forwarding.
+        // tell these cells apart, so a read after a write is done again.
         let now = t.raw();
         let high_raw = t.high_raw();
         let high = t.high();
@@ -372,8 +362,7 @@ impl FrameCore {
                 .set(line.increment.get().wrapping_add(delta.net()));
             line.peak.set(line.peak.get().max(peak));
         }
-        self.start.set(now);
-        self.start_unpublished.set(own_unpublished(t));
+        self.restart_line(t, now);
         if !excluded.is_zero() {
             self.excluded.set(Counters::ZERO);
         }
@@ -385,10 +374,11 @@ impl FrameCore {
         }
     }
 
-    /// Starts measuring the running line (or this slice of it) afresh.
+    /// Starts measuring the running line (or this slice of it) afresh from
+    /// `now`, the thread's raw counters.
     #[inline(always)]
-    fn restart_line(&self, t: &ThreadState) {
-        self.start.set(t.raw());
+    fn restart_line(&self, t: &ThreadState, now: Counters) {
+        self.start.set(now);
         self.start_unpublished.set(own_unpublished(t));
     }
 
@@ -421,13 +411,23 @@ impl FrameCore {
 /// thread's raw counters just jumped by that much for reasons that are no
 /// line's (the profiler's own work, a move to another block).
 pub(crate) fn shift_line_starts(t: &ThreadState, by: Counters) {
-    let mut p = t.top.get();
-    while !p.is_null() {
-        // SAFETY: as in `FrameCore::end_slice`.
-        let f = unsafe { &*p };
+    for f in frames_from(t, t.top.get()) {
         f.start.set(f.start.get().plus(by));
-        p = f.parent.get();
     }
+}
+
+/// The frames of the thread's chain from `first` outwards (to the outermost
+/// running call).
+fn frames_from(_t: &ThreadState, first: *const FrameCore) -> impl Iterator<Item = &FrameCore> {
+    let mut p = first;
+    std::iter::from_fn(move || {
+        // SAFETY: frames on the thread's chain are pinned and alive until
+        // they unlink themselves, which happens after their callees'; the
+        // borrow of the thread's state keeps the walk on this thread.
+        let f = unsafe { p.as_ref() }?;
+        p = f.parent.get();
+        Some(f)
+    })
 }
 
 /// Three counters in separate cells, so that reading one does not load the
@@ -470,10 +470,7 @@ impl CounterCells {
 pub(crate) fn flush_running_frames() {
     with_thread(|t| {
         let mut carried = i64::MIN;
-        let mut p = t.top.get();
-        while !p.is_null() {
-            // SAFETY: as in `FrameCore::end_slice`.
-            let f = unsafe { &*p };
+        for f in frames_from(t, t.top.get()) {
             t.set_high(t.high().max(carried));
             let before = t.high();
             f.close_part_of_line(t);
@@ -482,7 +479,6 @@ pub(crate) fn flush_running_frames() {
                 .max(before)
                 .max(f.max_high.get())
                 .max(f.entry_high.get());
-            p = f.parent.get();
         }
     });
 }

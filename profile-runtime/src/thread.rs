@@ -143,6 +143,13 @@ impl ThreadState {
         self.set_high_raw(self.high_raw.get());
     }
 
+    /// Leaves `by`, a jump of the raw counters that is no line's, out of
+    /// attribution: out of the thread's view and out of the running lines.
+    fn exclude(&self, by: Counters) {
+        self.excluded.set(self.excluded.get().plus(by));
+        shift_line_starts(self, by);
+    }
+
     /// Moves the thread's counting to `block`, keeping the attribution view
     /// continuous: the jump between the two blocks' counters is excluded.
     pub(crate) fn move_to(&self, block: *const Block, shared: bool) {
@@ -151,9 +158,7 @@ impl ThreadState {
         self.counters.set(block);
         self.own_block.set(if shared { ptr::null() } else { block });
         self.shared.set(shared);
-        let jump = self.raw().minus(before);
-        self.excluded.set(self.excluded.get().plus(jump));
-        shift_line_starts(self, jump);
+        self.exclude(self.raw().minus(before));
         // SAFETY: `block` is a static block or this thread's `fallback`.
         self.set_published((!shared).then(|| unsafe { &*block }.published()));
         self.set_high(high);
@@ -237,10 +242,8 @@ pub(crate) fn suspended<R>(f: impl FnOnce() -> R) -> R {
                 let depth = t.suspended.get() - 1;
                 t.suspended.set(depth);
                 if depth == 0 {
-                    let during = t.raw().since(t.suspend_start.get());
                     let high = t.suspend_high.get();
-                    t.excluded.set(t.excluded.get().plus(during));
-                    shift_line_starts(t, during);
+                    t.exclude(t.raw().since(t.suspend_start.get()));
                     t.set_high(high.max(t.live()));
                 }
             });

@@ -76,7 +76,8 @@ pub(crate) struct Block {
     /// The smaller of old and new size, summed over reallocs: the part of
     /// `allocated` and `freed` that stats_alloc does not count.
     overlap: AtomicU64,
-    bytes_reallocated: AtomicI64,
+    /// Signed, stored as its two's complement: one `bump` serves it.
+    bytes_reallocated: AtomicU64,
     /// Net bytes (`allocated - freed`) when the block last published them
     /// to `PUBLISHED_LIVE`: what is in it from this block.
     published: AtomicI64,
@@ -102,7 +103,7 @@ impl Block {
         deallocations: AtomicU64::new(0),
         reallocations: AtomicU64::new(0),
         overlap: AtomicU64::new(0),
-        bytes_reallocated: AtomicI64::new(0),
+        bytes_reallocated: AtomicU64::new(0),
         published: AtomicI64::new(0),
     };
 
@@ -134,9 +135,9 @@ impl Block {
             .wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64
     }
 
-    /// Counts an allocation; returns the block's net bytes after it.
+    /// Counts an allocation.
     #[inline(always)]
-    fn count_alloc(&self, t: &ThreadState, size: usize) -> i64 {
+    fn count_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1);
         let allocated = bump(&self.allocated, size as u64);
         let net = allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64;
@@ -145,7 +146,6 @@ impl Block {
         if net > t.alloc_limit.get() {
             self.rose(t, net);
         }
-        net
     }
 
     #[inline(always)]
@@ -159,7 +159,7 @@ impl Block {
         }
     }
 
-    /// Counts a free; returns the block's net bytes after it.
+    /// Counts a free.
     #[inline(always)]
     fn count_dealloc(&self, t: &ThreadState, size: usize) {
         bump(&self.deallocations, 1);
@@ -184,12 +184,9 @@ impl Block {
         self.freed_bytes(t, old_size);
         bump(&self.reallocations, 1);
         bump(&self.overlap, old_size.min(new_size) as u64);
-        let change = new_size.wrapping_sub(old_size) as i64;
-        self.bytes_reallocated.store(
-            self.bytes_reallocated
-                .load(Ordering::Relaxed)
-                .wrapping_add(change),
-            Ordering::Relaxed,
+        bump(
+            &self.bytes_reallocated,
+            new_size.wrapping_sub(old_size) as u64,
         );
     }
 
@@ -226,7 +223,7 @@ impl Block {
             reallocations: reallocations as usize,
             bytes_allocated: self.allocated.load(Ordering::Relaxed).wrapping_sub(overlap) as usize,
             bytes_deallocated: self.freed.load(Ordering::Relaxed).wrapping_sub(overlap) as usize,
-            bytes_reallocated: self.bytes_reallocated.load(Ordering::Relaxed) as isize,
+            bytes_reallocated: self.bytes_reallocated.load(Ordering::Relaxed) as i64 as isize,
         }
     }
 }
@@ -251,24 +248,26 @@ impl Counting<'_> {
     #[inline(always)]
     pub(crate) fn alloc(&self, size: usize) {
         self.block.count_alloc(self.thread, size);
-        if self.shared {
-            PUBLISHED_LIVE.fetch_add(size as i64, Ordering::Relaxed);
-        }
+        self.publish_if_shared(size as i64);
     }
 
     #[inline(always)]
     pub(crate) fn dealloc(&self, size: usize) {
         self.block.count_dealloc(self.thread, size);
-        if self.shared {
-            PUBLISHED_LIVE.fetch_sub(size as i64, Ordering::Relaxed);
-        }
+        self.publish_if_shared((size as i64).wrapping_neg());
     }
 
     #[inline(always)]
     pub(crate) fn realloc(&self, old_size: usize, new_size: usize) {
         self.block.count_realloc(self.thread, old_size, new_size);
+        self.publish_if_shared((new_size as i64).wrapping_sub(old_size as i64));
+    }
+
+    /// A call through the shared counters publishes its change in net bytes
+    /// at once (a block publishes in steps, from its own counting).
+    #[inline(always)]
+    fn publish_if_shared(&self, change: i64) {
         if self.shared {
-            let change = (new_size as i64).wrapping_sub(old_size as i64);
             PUBLISHED_LIVE.fetch_add(change, Ordering::Relaxed);
         }
     }
