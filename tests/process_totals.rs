@@ -43,6 +43,10 @@ fn main() {
             "mem_usage_is_exact_after_many_threads_ended",
             mem_usage_after_threads_ended,
         ),
+        (
+            "mem_usage_counts_the_bytes_of_a_thread_beyond_the_blocks_once",
+            mem_usage_beyond_the_blocks,
+        ),
     ]);
 }
 
@@ -218,4 +222,56 @@ fn mem_usage_after_threads_ended() {
     // No other thread runs now: Mem usage is the exact live heap.
     assert_eq!(line.stats.unwrap().mem_usage, live);
     assert!(live >= 3_000_000, "{live}");
+}
+
+#[memprof::profile]
+fn hold_then_measure() -> (Vec<u8>, u64) {
+    let held = vec![1u8; 8 << 20];
+    let s = memprof::Alloc::system().stats();
+    let live = (s.bytes_allocated - s.bytes_deallocated) as u64;
+    (held, black_box(live))
+}
+
+fn mem_usage_beyond_the_blocks() {
+    // 300 threads hold every per-thread block (and more), waiting; one more
+    // then counts through the shared counters, which publish its bytes to
+    // Mem usage at once: they must not count again as its unpublished part.
+    const HOLDERS: usize = 300;
+    let claimed = Barrier::new(HOLDERS + 1);
+    let release = Barrier::new(HOLDERS + 1);
+    let (mem_usage, live) = std::thread::scope(|s| {
+        for _ in 0..HOLDERS {
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn_scoped(s, || {
+                    black_box(Box::new(0u64));
+                    claimed.wait();
+                    release.wait();
+                })
+                .unwrap();
+        }
+        claimed.wait();
+        let measured = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn_scoped(s, || {
+                let ((held, live), report) = memprof::capture(hold_then_measure);
+                drop(held);
+                let line = report
+                    .function("hold_then_measure")
+                    .unwrap()
+                    .line_containing("let held")
+                    .unwrap();
+                (line.stats.unwrap().mem_usage, live)
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        release.wait();
+        measured
+    });
+    // Each holder's bytes are at most a few hundred not yet published; the
+    // 8 MiB counted twice would be far outside this.
+    let off = mem_usage.abs_diff(live);
+    assert!(off < 1 << 20, "Mem usage {mem_usage}, live {live}");
+    assert!(live >= 8 << 20, "{live}");
 }

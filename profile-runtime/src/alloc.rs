@@ -17,7 +17,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 
 use crate::thread::{with_thread, ThreadState};
-use crate::totals::{self, Counting, SHARED};
+use crate::totals::{self, Block, Counting, SHARED};
 
 /// The counting global allocator. Declare it once per binary with
 /// `memprof::install!();` at the crate root, which expands to
@@ -119,18 +119,19 @@ unsafe impl GlobalAlloc for Alloc {
 
     #[inline(always)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // A free cannot fail: the pointer stands in for its result.
-        counted(
-            || {
-                System.dealloc(ptr, layout);
-                ptr
-            },
-            || {
-                SHARED.dealloc(ptr, layout);
-                ptr
-            },
-            |c| c.dealloc(layout.size()),
-        );
+        // A free cannot fail, so it is counted first and the call to
+        // `System` comes last: a jump, with no register to keep across a
+        // call (see `counted`).
+        let c = with_thread(|t| t as *const ThreadState)
+            // SAFETY: as in `counted`.
+            .and_then(|t| totals::own_block(unsafe { &*t }));
+        match c {
+            Some(c) if c.dealloc(layout.size()) => {
+                dealloc_publishing(c.thread, c.block, ptr, layout)
+            }
+            Some(_) => System.dealloc(ptr, layout),
+            None => dealloc_slow(ptr, layout),
+        }
     }
 
     #[inline(always)]
@@ -141,4 +142,43 @@ unsafe impl GlobalAlloc for Alloc {
             |c| c.realloc(layout.size(), new_size),
         )
     }
+}
+
+/// A free by a thread without a block of its own yet, or for good.
+#[cold]
+#[inline(never)]
+fn dealloc_slow(ptr: *mut u8, layout: Layout) {
+    let count = |c: &Counting<'_>| {
+        if c.dealloc(layout.size()) {
+            c.block.publish_now(c.thread);
+        }
+    };
+    let Some(t) = with_thread(|t| t as *const ThreadState) else {
+        // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
+        return unsafe { System.dealloc(ptr, layout) };
+    };
+    // SAFETY: as in `counted`.
+    counted_slow(
+        unsafe { &*t },
+        || {
+            // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
+            unsafe { System.dealloc(ptr, layout) };
+            ptr
+        },
+        || {
+            // SAFETY: as above.
+            unsafe { SHARED.dealloc(ptr, layout) };
+            ptr
+        },
+        count,
+    );
+}
+
+/// A free after which the thread's block publishes its net bytes.
+#[cold]
+#[inline(never)]
+fn dealloc_publishing(t: &ThreadState, block: &Block, ptr: *mut u8, layout: Layout) {
+    block.publish_now(t);
+    // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
+    unsafe { System.dealloc(ptr, layout) }
 }

@@ -64,6 +64,9 @@ pub(crate) struct FrameCore {
     /// own rows while the running line ran; subtracted so that a recursive
     /// function's totals equal what really happened.
     excluded: Cell<Counters>,
+    /// Whether `excluded` is non-zero: one test on the slow path instead of
+    /// three.
+    has_excluded: Cell<bool>,
     /// Thread counters when the slice began.
     slice_entry: Cell<Counters>,
     /// The thread's high-water mark when the slice began, restored (raised by
@@ -150,6 +153,7 @@ impl FrameCore {
             start_unpublished: Cell::new(0),
             carry: Cell::new(0),
             excluded: Cell::new(Counters::default()),
+            has_excluded: Cell::new(false),
             slice_entry: Cell::new(Counters::default()),
             entry_high: Cell::new(0),
             max_high: Cell::new(0),
@@ -225,6 +229,7 @@ impl FrameCore {
         if let Some(outer) = frames_from(t, self.parent.get()).find(|f| ptr::eq(f.site, self.site))
         {
             outer.excluded.set(outer.excluded.get().plus(slice));
+            outer.has_excluded.set(true);
         }
     }
 
@@ -327,50 +332,87 @@ impl FrameCore {
     /// the cache is touched only when a line has something to record.
     #[inline(never)]
     fn raise_mem_usage(&self, live: u64) {
+        let current = self.current.get();
+        // Split so that the common case (the line's entry is there) saves
+        // no register: it runs once per iteration of a loop that grows.
+        if !self.pending.raise_if_held(current, live) {
+            self.raise_in_new_entry(current, live);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn raise_in_new_entry(&self, current: u32, live: u64) {
         self.pending
-            .select(self.site, self.current.get())
+            .select(self.site, current)
             .raise_mem_usage(live);
     }
 
     #[inline(never)]
     fn close_changed_line(&self, t: &ThreadState) {
-        // Everything is read before anything is written: the compiler cannot
-        // tell these cells apart, so a read after a write is done again.
+        let current = self.current.get();
+        // Selected first: it may flush another line's figures (a call), and
+        // nothing read below then has to survive that call.
+        let entry = self.pending.select(self.site, current);
         let now = t.raw();
         let high_raw = t.high_raw();
-        let high = t.high();
-        let mem_usage = process_live(t);
-        let current = self.current.get();
         let start = self.start.get();
-        let carry = self.carry.get();
-        let excluded = self.excluded.get();
-        let delta = now.since(start).minus(excluded);
+        let mut delta = now.since(start);
+        if self.has_excluded.get() {
+            delta = self.take_excluded(delta);
+        }
         // Live bytes are far from the ends of i64: plain arithmetic.
-        let peak = carry
+        let peak = self
+            .carry
+            .get()
             .wrapping_add(high_raw.wrapping_sub(start.net()))
             .max(0) as u64;
+        entry.add(delta, peak);
+        let unpublished = own_unpublished(t);
+        entry.raise_mem_usage(live_with(unpublished));
+        if self.call_lines_len != 0 {
+            self.add_to_call_line(current, delta.net(), peak);
+        }
+        self.start.set(now);
+        self.start_unpublished.set(unpublished);
+        // The new line's peak is measured from here. When the line just
+        // closed ended on its high (a line that only allocated), the mark
+        // is already there and stays in the thread: no store.
+        if high_raw != now.net() {
+            self.lower_high(t, now.net());
+        }
+    }
+
+    /// `delta` less what nested calls of this same function attributed to
+    /// their own rows while the line ran; there is then nothing left to
+    /// exclude.
+    #[cold]
+    #[inline(never)]
+    fn take_excluded(&self, delta: Counters) -> Counters {
+        self.has_excluded.set(false);
+        delta.minus(self.excluded.replace(Counters::ZERO))
+    }
+
+    /// Starts the thread's high mark afresh at `net` raw bytes, keeping the
+    /// high it had for the slice's peak.
+    #[inline(never)]
+    fn lower_high(&self, t: &ThreadState, net: i64) {
+        let high = t.high();
         if high > self.max_high.get() {
             self.max_high.set(high);
         }
-        let entry = self.pending.select(self.site, current);
-        entry.add(delta, peak);
-        entry.raise_mem_usage(mem_usage);
+        t.set_high_raw(net);
+    }
+
+    /// A function with a budget: its call keeps its own per-line figures.
+    #[cold]
+    #[inline(never)]
+    fn add_to_call_line(&self, current: u32, net: i64, peak: u64) {
         if (current as usize) < self.call_lines_len {
             // SAFETY: as in `check_budget`.
             let line = unsafe { &*self.call_lines.get().add(current as usize) };
-            line.increment
-                .set(line.increment.get().wrapping_add(delta.net()));
+            line.increment.set(line.increment.get().wrapping_add(net));
             line.peak.set(line.peak.get().max(peak));
-        }
-        self.restart_line(t, now);
-        if !excluded.is_zero() {
-            self.excluded.set(Counters::ZERO);
-        }
-        // The new line's peak is measured from here. When the line just
-        // closed ended on a new high (a line that only allocated), the mark
-        // is already there: no store.
-        if high_raw != now.net() {
-            t.set_high_raw(now.net());
         }
     }
 

@@ -49,8 +49,38 @@ const BLOCKS: usize = 256;
 /// Net bytes a thread may move before it publishes them to Mem usage.
 pub(crate) const PUBLISH_STEP: i64 = 64 * 1024;
 
-/// Sum of the net bytes every thread (and `SHARED`) has published.
-static PUBLISHED_LIVE: AtomicI64 = AtomicI64::new(0);
+/// The blocks, and the sum of the net bytes every thread (and `SHARED`) has
+/// published, in one static so that their addresses relative to each other
+/// are fixed.
+//
+// Why: a load whose address shares its offset within a 4 KiB page with a
+// store still waiting in the CPU's store buffer can be held until that store
+// is written ("4K aliasing"), and in a workload that writes much fresh memory
+// stores wait long. Every probe loads `published_live`, and the allocator
+// stores into the thread's block on every call. As separate statics, the
+// linker had placed the two exactly 32 KiB apart, at the same page offset.
+// Here `published_live` sits at an offset within 128 bytes that no block's
+// counters use, whatever the linker does.
+#[repr(C, align(128))]
+struct Table {
+    _before: [u8; PUBLISHED_LIVE_OFFSET],
+    published_live: AtomicI64,
+    blocks: [Block; BLOCKS],
+}
+
+/// Where `published_live` sits in its 128 bytes: past every counter of a
+/// block (checked below).
+const PUBLISHED_LIVE_OFFSET: usize = 96;
+
+const _: () = assert!(std::mem::size_of::<Block>() == 128);
+const _: () = assert!(std::mem::offset_of!(Block, owned) < PUBLISHED_LIVE_OFFSET);
+const _: () = assert!(std::mem::offset_of!(Table, blocks) % 128 == 0);
+
+static TABLE: Table = Table {
+    _before: [0; PUBLISHED_LIVE_OFFSET],
+    published_live: AtomicI64::new(0),
+    blocks: [Block::NEW; BLOCKS],
+};
 
 // Set by the first allocation served by an `Alloc`. False at exit means the
 // program never installed one, and the report says so instead of zeros.
@@ -65,9 +95,8 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 /// one allocation of the new size and one free of the old. stats_alloc's
 /// terms (a realloc counts only the change in size) follow from them and
 /// `overlap`.
-#[repr(align(128))]
+#[repr(C, align(128))]
 pub(crate) struct Block {
-    owned: AtomicBool,
     allocs: AtomicU64,
     allocated: AtomicU64,
     freed: AtomicU64,
@@ -81,6 +110,7 @@ pub(crate) struct Block {
     /// Net bytes (`allocated - freed`) when the block last published them
     /// to `PUBLISHED_LIVE`: what is in it from this block.
     published: AtomicI64,
+    owned: AtomicBool,
 }
 
 // Single writer: a plain add, not a locked one. Returns the new value, so
@@ -96,7 +126,6 @@ fn bump(cell: &AtomicU64, by: u64) -> u64 {
 impl Block {
     #[allow(clippy::declare_interior_mutable_const)]
     pub(crate) const NEW: Block = Block {
-        owned: AtomicBool::new(false),
         allocs: AtomicU64::new(0),
         allocated: AtomicU64::new(0),
         freed: AtomicU64::new(0),
@@ -105,6 +134,7 @@ impl Block {
         overlap: AtomicU64::new(0),
         bytes_reallocated: AtomicU64::new(0),
         published: AtomicI64::new(0),
+        owned: AtomicBool::new(false),
     };
 
     /// Allocation calls and bytes freed: what changes when the owner
@@ -159,11 +189,22 @@ impl Block {
         }
     }
 
-    /// Counts a free.
+    /// Counts a free. True when the net bytes have fallen enough to be
+    /// published, which the caller does (`publish_now`) once the free is
+    /// made: so a free needs no register kept across a call.
     #[inline(always)]
-    fn count_dealloc(&self, t: &ThreadState, size: usize) {
+    fn count_dealloc(&self, t: &ThreadState, size: usize) -> bool {
         bump(&self.deallocations, 1);
-        self.freed_bytes(t, size);
+        let freed = bump(&self.freed, size as u64);
+        let net = self.allocated.load(Ordering::Relaxed).wrapping_sub(freed) as i64;
+        net < t.fall_limit.get()
+    }
+
+    /// Publishes the block's net bytes (see `count_dealloc`).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn publish_now(&self, t: &ThreadState) {
+        self.publish(t, self.net());
     }
 
     #[inline(always)]
@@ -205,7 +246,9 @@ impl Block {
     #[cold]
     #[inline(never)]
     fn publish(&self, t: &ThreadState, net: i64) {
-        PUBLISHED_LIVE.fetch_add(self.unpublished(net), Ordering::Relaxed);
+        TABLE
+            .published_live
+            .fetch_add(self.unpublished(net), Ordering::Relaxed);
         self.published.store(net, Ordering::Relaxed);
         if !t.shared.get() {
             t.set_published(Some(net));
@@ -228,8 +271,6 @@ impl Block {
     }
 }
 
-static BLOCK_TABLE: [Block; BLOCKS] = [Block::NEW; BLOCKS];
-
 /// `ThreadState::counters` before the thread's first allocation: all zeros,
 /// never written (a thread claims a block before it counts anything), so
 /// that readers need not test for null.
@@ -251,10 +292,13 @@ impl Counting<'_> {
         self.publish_if_shared(size as i64);
     }
 
+    /// True when the block must publish after the free (`publish_now`).
     #[inline(always)]
-    pub(crate) fn dealloc(&self, size: usize) {
-        self.block.count_dealloc(self.thread, size);
+    #[must_use]
+    pub(crate) fn dealloc(&self, size: usize) -> bool {
+        let publish = self.block.count_dealloc(self.thread, size);
         self.publish_if_shared((size as i64).wrapping_neg());
+        publish
     }
 
     #[inline(always)]
@@ -268,7 +312,12 @@ impl Counting<'_> {
     #[inline(always)]
     fn publish_if_shared(&self, change: i64) {
         if self.shared {
-            PUBLISHED_LIVE.fetch_add(change, Ordering::Relaxed);
+            TABLE.published_live.fetch_add(change, Ordering::Relaxed);
+            // The block (the thread's `fallback`) has then nothing
+            // unpublished, which spares `own_unpublished` a test.
+            self.block
+                .published
+                .store(self.block.net(), Ordering::Relaxed);
         }
     }
 }
@@ -316,7 +365,7 @@ fn claim(t: &ThreadState) {
         // The thread is already tearing down its thread locals.
         return;
     }
-    for block in &BLOCK_TABLE {
+    for block in &TABLE.blocks {
         if !block.owned.load(Ordering::Relaxed)
             && block
                 .owned
@@ -367,7 +416,8 @@ pub(crate) fn process_live(t: &ThreadState) -> u64 {
 /// change while the thread neither allocates nor frees).
 #[inline(always)]
 pub(crate) fn live_with(own_unpublished: i64) -> u64 {
-    PUBLISHED_LIVE
+    TABLE
+        .published_live
         .load(Ordering::Relaxed)
         .wrapping_add(own_unpublished)
         .max(0) as u64
@@ -376,10 +426,8 @@ pub(crate) fn live_with(own_unpublished: i64) -> u64 {
 /// The calling thread's net bytes not yet in `PUBLISHED_LIVE`.
 #[inline(always)]
 pub(crate) fn own_unpublished(t: &ThreadState) -> i64 {
-    if t.shared.get() {
-        // The shared counters publish at once; `fallback` publishes nothing.
-        return 0;
-    }
+    // Zero for a thread counting in the shared counters: they publish at
+    // once, and its `fallback` block keeps step (`publish_if_shared`).
     let block = t.block();
     block.unpublished(block.net())
 }
@@ -387,7 +435,7 @@ pub(crate) fn own_unpublished(t: &ThreadState) -> i64 {
 /// Exact process-wide totals: the shared counters plus every block.
 pub(crate) fn totals() -> Stats {
     let mut sum = SHARED.stats();
-    for block in &BLOCK_TABLE {
+    for block in &TABLE.blocks {
         let b = block.stats();
         sum.allocations = sum.allocations.wrapping_add(b.allocations);
         sum.deallocations = sum.deallocations.wrapping_add(b.deallocations);
