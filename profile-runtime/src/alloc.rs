@@ -125,12 +125,13 @@ unsafe impl GlobalAlloc for Alloc {
         let c = with_thread(|t| t as *const ThreadState)
             // SAFETY: as in `counted`.
             .and_then(|t| totals::own_block(unsafe { &*t }));
-        match c {
-            Some(c) if c.dealloc(layout.size()) => {
-                dealloc_publishing(c.thread, c.block, ptr, layout)
-            }
-            Some(_) => System.dealloc(ptr, layout),
-            None => dealloc_slow(ptr, layout),
+        let Some(c) = c else {
+            return dealloc_slow(ptr, layout);
+        };
+        if c.dealloc(layout.size()) {
+            dealloc_publishing(c.thread, c.block, ptr, layout);
+        } else {
+            System.dealloc(ptr, layout);
         }
     }
 
