@@ -113,6 +113,17 @@ fn reallocs() {
     assert_eq!(delta(before, after), delta(ref_before, ref_after));
 }
 
+/// Starts a scoped thread with a small stack: hundreds run at once here.
+fn spawn_small<'scope, T: Send + 'scope>(
+    s: &'scope std::thread::Scope<'scope, '_>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn_scoped(s, f)
+        .unwrap()
+}
+
 /// Process-wide totals just before and just after `threads` threads, all
 /// started and waiting, each run `work` once; what `work` returns is kept
 /// until the second reading, then dropped.
@@ -123,17 +134,14 @@ fn totals_around<T>(threads: usize, work: impl Fn() -> T + Sync) -> Stats {
     let measured = Barrier::new(threads + 1);
     let (before, after) = std::thread::scope(|s| {
         for _ in 0..threads {
-            std::thread::Builder::new()
-                .stack_size(256 * 1024)
-                .spawn_scoped(s, || {
-                    ready.wait();
-                    go.wait();
-                    let kept = work();
-                    done.wait();
-                    measured.wait();
-                    drop(kept);
-                })
-                .unwrap();
+            spawn_small(s, || {
+                ready.wait();
+                go.wait();
+                let kept = work();
+                done.wait();
+                measured.wait();
+                drop(kept);
+            });
         }
         ready.wait();
         let before = totals();
@@ -241,31 +249,25 @@ fn mem_usage_beyond_the_blocks() {
     let release = Barrier::new(HOLDERS + 1);
     let (mem_usage, live) = std::thread::scope(|s| {
         for _ in 0..HOLDERS {
-            std::thread::Builder::new()
-                .stack_size(256 * 1024)
-                .spawn_scoped(s, || {
-                    black_box(Box::new(0u64));
-                    claimed.wait();
-                    release.wait();
-                })
-                .unwrap();
+            spawn_small(s, || {
+                black_box(Box::new(0u64));
+                claimed.wait();
+                release.wait();
+            });
         }
         claimed.wait();
-        let measured = std::thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn_scoped(s, || {
-                let ((held, live), report) = memprof::capture(hold_then_measure);
-                drop(held);
-                let line = report
-                    .function("hold_then_measure")
-                    .unwrap()
-                    .line_containing("let held")
-                    .unwrap();
-                (line.stats.unwrap().mem_usage, live)
-            })
-            .unwrap()
-            .join()
-            .unwrap();
+        let measured = spawn_small(s, || {
+            let ((held, live), report) = memprof::capture(hold_then_measure);
+            drop(held);
+            let line = report
+                .function("hold_then_measure")
+                .unwrap()
+                .line_containing("let held")
+                .unwrap();
+            (line.stats.unwrap().mem_usage, live)
+        })
+        .join()
+        .unwrap();
         release.wait();
         measured
     });
