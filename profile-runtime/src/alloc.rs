@@ -65,12 +65,9 @@ fn counted(
     shared: impl FnOnce() -> *mut u8,
     count: impl FnOnce(&Counting<'_>),
 ) -> *mut u8 {
-    let Some(t) = with_thread(|t| t as *const ThreadState) else {
+    let Some(t) = this_thread() else {
         return system();
     };
-    // SAFETY: this thread's state, a `const` thread local without a
-    // destructor: alive for the whole call.
-    let t = unsafe { &*t };
     let Some(c) = totals::own_block(t) else {
         return counted_slow(t, system, shared, count);
     };
@@ -79,6 +76,16 @@ fn counted(
         count(&c);
     }
     p
+}
+
+/// This thread's state. Only its address passes through the thread-local
+/// accessor: a closure holding the allocator's work would be too big for the
+/// accessor to be inlined.
+#[inline(always)]
+fn this_thread<'a>() -> Option<&'a ThreadState> {
+    // SAFETY: a `const` thread local without a destructor: alive for the
+    // whole allocator call, which is as long as the reference is used.
+    with_thread(|t| t as *const ThreadState).map(|t| unsafe { &*t })
 }
 
 /// A thread without a block of its own yet, or without one for good.
@@ -122,11 +129,11 @@ unsafe impl GlobalAlloc for Alloc {
         // A free cannot fail, so it is counted first and the call to
         // `System` comes last: a jump, with no register to keep across a
         // call (see `counted`).
-        let c = with_thread(|t| t as *const ThreadState)
-            // SAFETY: as in `counted`.
-            .and_then(|t| totals::own_block(unsafe { &*t }));
-        let Some(c) = c else {
-            return dealloc_slow(ptr, layout);
+        let Some(t) = this_thread() else {
+            return System.dealloc(ptr, layout);
+        };
+        let Some(c) = totals::own_block(t) else {
+            return dealloc_slow(t, ptr, layout);
         };
         if c.dealloc(layout.size()) {
             dealloc_publishing(c.thread, c.block, ptr, layout);
@@ -148,19 +155,14 @@ unsafe impl GlobalAlloc for Alloc {
 /// A free by a thread without a block of its own yet, or for good.
 #[cold]
 #[inline(never)]
-fn dealloc_slow(ptr: *mut u8, layout: Layout) {
+fn dealloc_slow(t: &ThreadState, ptr: *mut u8, layout: Layout) {
     let count = |c: &Counting<'_>| {
         if c.dealloc(layout.size()) {
             c.block.publish_now(c.thread);
         }
     };
-    let Some(t) = with_thread(|t| t as *const ThreadState) else {
-        // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
-        return unsafe { System.dealloc(ptr, layout) };
-    };
-    // SAFETY: as in `counted`.
     counted_slow(
-        unsafe { &*t },
+        t,
         || {
             // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
             unsafe { System.dealloc(ptr, layout) };

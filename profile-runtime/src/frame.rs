@@ -204,7 +204,7 @@ impl FrameCore {
         let live = now.net();
         self.slice_entry.set(now);
         self.slice_entry_live.set(live);
-        self.restart_line(t, t.raw());
+        self.restart_line(t.raw(), own_unpublished(t));
         self.entry_high.set(t.high());
         self.max_high.set(live);
         t.set_high(live);
@@ -373,8 +373,7 @@ impl FrameCore {
         if self.call_lines_len != 0 {
             self.add_to_call_line(current, delta.net(), peak);
         }
-        self.start.set(now);
-        self.start_unpublished.set(unpublished);
+        self.restart_line(now, unpublished);
         // The new line's peak is measured from here. When the line just
         // closed ended on its high (a line that only allocated), the mark
         // is already there and stays in the thread: no store.
@@ -417,11 +416,12 @@ impl FrameCore {
     }
 
     /// Starts measuring the running line (or this slice of it) afresh from
-    /// `now`, the thread's raw counters.
+    /// `now`, the thread's raw counters, with `unpublished` of its net bytes
+    /// not yet in the process total.
     #[inline(always)]
-    fn restart_line(&self, t: &ThreadState, now: Counters) {
+    fn restart_line(&self, now: Counters, unpublished: i64) {
         self.start.set(now);
-        self.start_unpublished.set(own_unpublished(t));
+        self.start_unpublished.set(unpublished);
     }
 
     /// Moves the figures counted in the call so far to the shared table.

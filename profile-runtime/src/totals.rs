@@ -195,9 +195,7 @@ impl Block {
     #[inline(always)]
     fn count_dealloc(&self, t: &ThreadState, size: usize) -> bool {
         bump(&self.deallocations, 1);
-        let freed = bump(&self.freed, size as u64);
-        let net = self.allocated.load(Ordering::Relaxed).wrapping_sub(freed) as i64;
-        net < t.fall_limit.get()
+        self.freed_bytes(t, size)
     }
 
     /// Publishes the block's net bytes (see `count_dealloc`).
@@ -207,13 +205,13 @@ impl Block {
         self.publish(t, self.net());
     }
 
+    /// Counts bytes freed; true when the net bytes fell below the limit and
+    /// must be published (`publish_now`).
     #[inline(always)]
-    fn freed_bytes(&self, t: &ThreadState, size: usize) {
+    fn freed_bytes(&self, t: &ThreadState, size: usize) -> bool {
         let freed = bump(&self.freed, size as u64);
         let net = self.allocated.load(Ordering::Relaxed).wrapping_sub(freed) as i64;
-        if net < t.fall_limit.get() {
-            self.publish(t, net);
-        }
+        net < t.fall_limit.get()
     }
 
     /// Counts a realloc.
@@ -222,7 +220,9 @@ impl Block {
         // The moment both blocks exist counts towards the peak, as it does
         // when the block moves.
         self.count_alloc(t, new_size);
-        self.freed_bytes(t, old_size);
+        if self.freed_bytes(t, old_size) {
+            self.publish_now(t);
+        }
         bump(&self.reallocations, 1);
         bump(&self.overlap, old_size.min(new_size) as u64);
         bump(
@@ -390,7 +390,7 @@ impl Drop for Release {
             // SAFETY: not shared and claimed, so a static block.
             let block = unsafe { &*t.counters.get() };
             t.move_to(&t.fallback, true);
-            block.publish(t, block.net());
+            block.publish_now(t);
             block.owned.store(false, Ordering::Release);
         });
     }
