@@ -2,18 +2,22 @@
 """Prints memprof's benchmark results as one table of ratios.
 
 Reads criterion's estimates (target/criterion/<group>/<bench>/new/estimates.json)
-written by `cargo bench -p memprof-bench`, and, if present, the Python
+written by `cargo bench -p memprof-bench`, and, if present, the outputs of
+the alloc_interleaved example and scripts/seed_sweep, and the Python
 memory_profiler timings written by scripts/bench_python.py. Every ratio is
 taken between two benchmarks of the same run.
 """
 
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 CRITERION = os.path.join(ROOT, "target", "criterion")
 PYTHON = os.path.join(ROOT, "target", "bench-python.json")
+INTERLEAVED = os.path.join(ROOT, "target", "bench-interleaved.txt")
+SEED_SWEEP = os.path.join(ROOT, "target", "bench-seed-sweep.txt")
 
 # Executed statements per call of the probe benchmark's function.
 PROBES_PER_CALL = 10_000 * 4
@@ -26,6 +30,16 @@ def median_ns(group, bench):
             return json.load(f)["median"]["point_estimate"]
     except FileNotFoundError:
         return None
+
+
+def last_match(path, pattern):
+    """The groups of the last line of `path` that matches `pattern`, or None."""
+    try:
+        with open(path) as f:
+            found = [m.groups() for m in map(re.compile(pattern).search, f) if m]
+    except FileNotFoundError:
+        return None
+    return found[-1] if found else None
 
 
 def fmt_ns(ns):
@@ -71,6 +85,14 @@ def main():
                          f"{ratio(memprof, system)} System, {ratio(memprof, stats)} StatsAlloc",
                          target))
 
+    interleaved = last_match(INTERLEAVED, r"memprof ([\d.]+) ns, System ([\d.]+) ns: ([\d.]+)× "
+                                          r"\(quartiles ([\d.]+)× to ([\d.]+)×")
+    if interleaved:
+        memprof, system, median, q1, q3 = interleaved
+        rows.append(("allocator, 1 thread: alloc+free 64 B, alternating batches",
+                     f"memprof {memprof} ns, System {system} ns (quartiles {q1}× to {q3}×)",
+                     f"{median}× System", "≤ 1.25× System"))
+
     for group, label in (("seed", "seed: 200,000 strings of 1,000 B"),
                          ("word_index", "word index over 20,000 lines"),
                          ("churn", "HashMap<u64, Vec<u64>> churn")):
@@ -83,6 +105,12 @@ def main():
         rows.append(("  (of which the allocator alone)",
                      f"{fmt_ns(allocator_only)} vs {fmt_ns(unprofiled)}",
                      ratio(allocator_only, unprofiled), ""))
+    sweep = last_match(SEED_SWEEP, r"over (\d+) heap offsets: min ([\d.]+)×, median ([\d.]+)×, "
+                                   r"max ([\d.]+)×")
+    if sweep:
+        offsets, low, median, high = sweep
+        rows.append((f"workload, seed at {offsets} heap offsets (scripts/seed_sweep)",
+                     f"from {low}× to {high}×", f"{median}× (median)", "≤ 1.10×"))
     unprofiled = median_ns("seed", "unprofiled")
     dhat = median_ns("seed", "dhat")
     rows.append(("peer: dhat-rs heap profiler on the seed workload",

@@ -355,7 +355,7 @@ impl FrameCore {
         // nothing read below then has to survive that call.
         let entry = self.pending.select(self.site, current);
         let now = t.raw();
-        let high_raw = t.high_raw();
+        let high_raw = t.high_raw(now.net());
         let start = self.start.get();
         let mut delta = now.since(start);
         if self.has_excluded.get() {

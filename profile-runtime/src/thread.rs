@@ -33,13 +33,16 @@ pub(crate) struct ThreadState {
     pub(crate) fallback: Block,
     /// Subtracted from the block's counters to give attribution counters.
     excluded: Cell<Counters>,
-    /// Highest value of the block's `allocated - freed` since the last probe
-    /// reset it (see `high` and `set_high` for the attribution view).
-    high_raw: Cell<i64>,
-    /// The allocator's one test after an allocation: above this, the net
-    /// bytes are a new high or have risen enough to publish. The smaller of
-    /// `high_raw` and `rise_limit`.
-    pub(crate) alloc_limit: Cell<i64>,
+    /// With the block's net bytes (`allocated - freed`) now, their highest
+    /// value since the last probe reset it: the high is the larger of the
+    /// two (see `high_raw`, and `high` for the attribution view).
+    //
+    // Why only the frees record it: the net bytes fall only at a free, so
+    // their highest value over any stretch is either where they are now or
+    // where they were just before some free. An allocation then tests
+    // nothing about the high, and in a loop that only allocates (each call
+    // a new high) that is one test and two stores fewer per allocation.
+    high_at_free: Cell<i64>,
     /// Net bytes above which the block publishes (`i64::MAX` when the thread
     /// has no block: the shared counters publish at once).
     rise_limit: Cell<i64>,
@@ -63,8 +66,7 @@ impl ThreadState {
             shared: Cell::new(false),
             fallback: Block::NEW,
             excluded: Cell::new(Counters::ZERO),
-            high_raw: Cell::new(0),
-            alloc_limit: Cell::new(0),
+            high_at_free: Cell::new(0),
             rise_limit: Cell::new(i64::MAX),
             fall_limit: Cell::new(i64::MIN),
             suspended: Cell::new(0),
@@ -103,7 +105,8 @@ impl ThreadState {
     /// The highest `live()` since the last `set_high`.
     #[inline(always)]
     pub(crate) fn high(&self) -> i64 {
-        self.high_raw.get().wrapping_sub(self.excluded.get().net())
+        self.high_raw(self.raw().net())
+            .wrapping_sub(self.excluded.get().net())
     }
 
     #[inline(always)]
@@ -116,15 +119,27 @@ impl ThreadState {
         self.rise_limit.get()
     }
 
+    /// The highest net bytes of the block since the last reset, given
+    /// `net`, the block's net bytes now.
     #[inline(always)]
-    pub(crate) fn high_raw(&self) -> i64 {
-        self.high_raw.get()
+    pub(crate) fn high_raw(&self, net: i64) -> i64 {
+        self.high_at_free.get().max(net)
     }
 
+    /// Starts the high afresh at `high` raw net bytes (at least the net
+    /// bytes now).
     #[inline(always)]
     pub(crate) fn set_high_raw(&self, high: i64) {
-        self.high_raw.set(high);
-        self.alloc_limit.set(high.min(self.rise_limit.get()));
+        self.high_at_free.set(high);
+    }
+
+    /// Records `net`, the block's net bytes just before a free, if it is a
+    /// new high.
+    #[inline(always)]
+    pub(crate) fn record_high_at_free(&self, net: i64) {
+        if net > self.high_at_free.get() {
+            self.high_at_free.set(net);
+        }
     }
 
     /// The block's counters were last published at `published` net bytes;
@@ -140,7 +155,6 @@ impl ThreadState {
         };
         self.rise_limit.set(rise);
         self.fall_limit.set(fall);
-        self.set_high_raw(self.high_raw.get());
     }
 
     /// Leaves `by`, a jump of the raw counters that is no line's, out of

@@ -49,6 +49,12 @@ const BLOCKS: usize = 256;
 /// Net bytes a thread may move before it publishes them to Mem usage.
 pub(crate) const PUBLISH_STEP: i64 = 64 * 1024;
 
+/// The largest allocation the allocator counts before making it (see
+/// `alloc.rs`): a failed one is in the counters only until it is taken back,
+/// and a reader in that moment is off by no more than what every reader
+/// allows for another thread's bytes.
+pub(crate) const COUNT_FIRST_MAX: usize = PUBLISH_STEP as usize;
+
 /// The blocks, and the sum of the net bytes every thread (and `SHARED`) has
 /// published, in one static so that their addresses relative to each other
 /// are fixed.
@@ -165,26 +171,28 @@ impl Block {
             .wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64
     }
 
-    /// Counts an allocation.
+    /// Counts an allocation. Its high needs no test here: see
+    /// `ThreadState::high_at_free`.
     #[inline(always)]
     fn count_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1);
         let allocated = bump(&self.allocated, size as u64);
         let net = allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64;
-        // One test for two rare-enough events: a new high, and enough net
-        // bytes to publish.
-        if net > t.alloc_limit.get() {
-            self.rose(t, net);
+        // Never for the `fallback` block: its limit is `i64::MAX`.
+        if net > t.rise_limit() {
+            self.publish(t, net);
         }
     }
 
-    #[inline(always)]
-    fn rose(&self, t: &ThreadState, net: i64) {
-        if net > t.high_raw() {
-            t.set_high_raw(net);
-        }
-        // Never for the `fallback` block: its limit is `i64::MAX`.
-        if net > t.rise_limit() {
+    /// Takes back an allocation counted before it was made, which failed.
+    /// Not a free: the high does not record the bytes it never had.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn uncount_failed_alloc(&self, t: &ThreadState, size: usize) {
+        bump(&self.allocs, 1u64.wrapping_neg());
+        let allocated = bump(&self.allocated, (size as u64).wrapping_neg());
+        let net = allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64;
+        if net < t.fall_limit.get() {
             self.publish(t, net);
         }
     }
@@ -205,12 +213,14 @@ impl Block {
         self.publish(t, self.net());
     }
 
-    /// Counts bytes freed; true when the net bytes fell below the limit and
-    /// must be published (`publish_now`).
+    /// Counts bytes freed, noting the net bytes before them as the high if
+    /// they are one; true when the net bytes fell below the limit and must
+    /// be published (`publish_now`).
     #[inline(always)]
     fn freed_bytes(&self, t: &ThreadState, size: usize) -> bool {
         let freed = bump(&self.freed, size as u64);
         let net = self.allocated.load(Ordering::Relaxed).wrapping_sub(freed) as i64;
+        t.record_high_at_free(net.wrapping_add(size as i64));
         net < t.fall_limit.get()
     }
 
