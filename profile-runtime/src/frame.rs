@@ -21,11 +21,11 @@ use crate::budget::{self, Budget, CallFigures, CallLine};
 use crate::capture;
 use crate::config;
 use crate::exit;
-use crate::pending::Pending;
+use crate::pending::{Entry, Pending};
 use crate::site::Site;
 use crate::thread::{with_thread, Counters, ThreadState};
 use crate::timeline;
-use crate::totals::{live_with, own_unpublished, process_live};
+use crate::totals::{live_with, own_unpublished, own_unpublished_at, process_live};
 
 /// How a probe counts an occurrence of the line it switches to.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -348,17 +348,51 @@ impl FrameCore {
             .raise_mem_usage(live);
     }
 
+    /// Accounts a line during which the thread allocated or freed.
+    //
+    // Split in two so that the common case (the line's pending entry is
+    // held, nothing to exclude, no budget) makes no call before its last,
+    // a jump: then it keeps nothing in registers the callee must preserve,
+    // and saves and restores none. In a loop whose body allocates, this runs
+    // once per iteration.
     #[inline(never)]
     fn close_changed_line(&self, t: &ThreadState) {
         let current = self.current.get();
+        match self.pending.held(current) {
+            Some(entry) if !self.has_excluded.get() && self.call_lines_len == 0 => {
+                self.close_into(t, entry, current, false);
+            }
+            _ => self.close_changed_line_in_general(t, current),
+        }
+    }
+
+    /// `close_changed_line` when the entry must be selected (which may
+    /// flush another line's figures), nested calls left something to
+    /// exclude, or the function has a budget.
+    #[cold]
+    #[inline(never)]
+    fn close_changed_line_in_general(&self, t: &ThreadState, current: u32) {
         // Selected first: it may flush another line's figures (a call), and
         // nothing read below then has to survive that call.
         let entry = self.pending.select(self.site, current);
+        self.close_into(t, entry, current, true);
+    }
+
+    /// Adds the running line's figures to `entry` and starts the next
+    /// line's measurement. `general` compiles in the rare cases: exclusions
+    /// and a budget's per-call figures.
+    #[inline(always)]
+    fn close_into(&self, t: &ThreadState, entry: &Entry, current: u32, general: bool) {
         let now = t.raw();
-        let high_raw = t.high_raw(now.net());
+        let net = now.net();
+        let high_raw = t.high_raw(net);
         let start = self.start.get();
         let mut delta = now.since(start);
-        if self.has_excluded.get() {
+        let unpublished = own_unpublished_at(t, net);
+        // The next line is measured from here. Stored first: what follows
+        // needs only the figures derived above, fewer registers at once.
+        self.restart_line(now, unpublished);
+        if general && self.has_excluded.get() {
             delta = self.take_excluded(delta);
         }
         // Live bytes are far from the ends of i64: plain arithmetic.
@@ -368,17 +402,15 @@ impl FrameCore {
             .wrapping_add(high_raw.wrapping_sub(start.net()))
             .max(0) as u64;
         entry.add(delta, peak);
-        let unpublished = own_unpublished(t);
         entry.raise_mem_usage(live_with(unpublished));
-        if self.call_lines_len != 0 {
+        if general && self.call_lines_len != 0 {
             self.add_to_call_line(current, delta.net(), peak);
         }
-        self.restart_line(now, unpublished);
-        // The new line's peak is measured from here. When the line just
+        // The new line's peak is measured from here too. When the line just
         // closed ended on its high (a line that only allocated), the mark
         // is already there and stays in the thread: no store.
-        if high_raw != now.net() {
-            self.lower_high(t, now.net());
+        if high_raw != net {
+            self.lower_high(t, net);
         }
     }
 

@@ -126,6 +126,13 @@ impl Pending {
         entry
     }
 
+    /// `slot`'s entry, if it holds `slot`'s figures already.
+    #[inline(always)]
+    pub(crate) fn held(&self, slot: u32) -> Option<&Entry> {
+        let entry = &self.entries[slot as usize % ENTRIES];
+        (entry.slot.get() == slot).then_some(entry)
+    }
+
     /// Raises `slot`'s Mem usage to `live` if its entry holds it; false if
     /// the entry is another line's (or nobody's).
     #[inline(always)]

@@ -436,10 +436,16 @@ pub(crate) fn live_with(own_unpublished: i64) -> u64 {
 /// The calling thread's net bytes not yet in `PUBLISHED_LIVE`.
 #[inline(always)]
 pub(crate) fn own_unpublished(t: &ThreadState) -> i64 {
+    own_unpublished_at(t, t.block().net())
+}
+
+/// `own_unpublished`, given the net bytes of the thread's block (which the
+/// probes' slow path has read already).
+#[inline(always)]
+pub(crate) fn own_unpublished_at(t: &ThreadState, net: i64) -> i64 {
     // Zero for a thread counting in the shared counters: they publish at
     // once, and its `fallback` block keeps step (`publish_if_shared`).
-    let block = t.block();
-    block.unpublished(block.net())
+    t.block().unpublished(net)
 }
 
 /// Exact process-wide totals: the shared counters plus every block.
