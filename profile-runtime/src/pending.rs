@@ -137,10 +137,9 @@ impl Pending {
     /// the entry is another line's (or nobody's).
     #[inline(always)]
     pub(crate) fn raise_if_held(&self, slot: u32, live: u64) -> bool {
-        let entry = &self.entries[slot as usize % ENTRIES];
-        if entry.slot.get() != slot {
+        let Some(entry) = self.held(slot) else {
             return false;
-        }
+        };
         entry.raise_mem_usage(live);
         true
     }
