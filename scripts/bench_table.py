@@ -3,9 +3,9 @@
 
 Reads criterion's estimates (target/criterion/<group>/<bench>/new/estimates.json)
 written by `cargo bench -p memprof-bench`, and, if present, the outputs of
-the alloc_interleaved example and scripts/seed_sweep, and the Python
-memory_profiler timings written by scripts/bench_python.py. Every ratio is
-taken between two benchmarks of the same run.
+the alloc_interleaved example, scripts/seed_sweep and scripts/seed_layouts,
+and the Python memory_profiler timings written by scripts/bench_python.py.
+Every ratio is taken between two benchmarks of the same run.
 """
 
 import json
@@ -18,6 +18,7 @@ CRITERION = os.path.join(ROOT, "target", "criterion")
 PYTHON = os.path.join(ROOT, "target", "bench-python.json")
 INTERLEAVED = os.path.join(ROOT, "target", "bench-interleaved.txt")
 SEED_SWEEP = os.path.join(ROOT, "target", "bench-seed-sweep.txt")
+SEED_LAYOUTS = os.path.join(ROOT, "target", "bench-seed-layouts.txt")
 
 # Executed statements per call of the probe benchmark's function.
 PROBES_PER_CALL = 10_000 * 4
@@ -105,12 +106,16 @@ def main():
         rows.append(("  (of which the allocator alone)",
                      f"{fmt_ns(allocator_only)} vs {fmt_ns(unprofiled)}",
                      ratio(allocator_only, unprofiled), ""))
-    sweep = last_match(SEED_SWEEP, r"over (\d+) heap offsets: min ([\d.]+)×, median ([\d.]+)×, "
-                                   r"max ([\d.]+)×")
-    if sweep:
-        offsets, low, median, high = sweep
-        rows.append((f"workload, seed at {offsets} heap offsets (scripts/seed_sweep)",
-                     f"from {low}× to {high}×", f"{median}× (median)", "≤ 1.10×"))
+    # The seed ratio's spread: over heap offsets, and over code layouts.
+    for path, label, script in ((SEED_SWEEP, "at {} heap offsets", "seed_sweep"),
+                                (SEED_LAYOUTS, "in {} code layouts", "seed_layouts")):
+        noun = label.split("} ")[1]
+        spread = last_match(path, rf"over (\d+) {noun}: min ([\d.]+)×, median ([\d.]+)×, "
+                                  r"max ([\d.]+)×")
+        if spread:
+            count, low, median, high = spread
+            rows.append((f"workload, seed {label.format(count)} (scripts/{script})",
+                         f"from {low}× to {high}×", f"{median}× (median)", "≤ 1.10×"))
     unprofiled = median_ns("seed", "unprofiled")
     dhat = median_ns("seed", "dhat")
     rows.append(("peer: dhat-rs heap profiler on the seed workload",
