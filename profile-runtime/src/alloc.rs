@@ -80,10 +80,12 @@ fn counted(
 }
 
 /// An allocation, counted before it is made when it is small, so that after
-/// `malloc` returns only its result is tested. Why: in a loop that allocates
-/// and fills fresh memory (the seed benchmark), the same count made after
-/// the call cost 5–6% of the loop's time, and made before it about 1%; no
-/// register but the size is kept across the call. A failed call is taken
+/// `malloc` returns only its result is tested, and no register but the size
+/// is kept across the call. Why: in a loop that allocates and fills fresh
+/// memory (the seed benchmark), the same count made after the call cost
+/// 5–6% of the loop's time, and made before it about 1% (paired runs of one
+/// binary; how much a change costs this loop also depends on the code
+/// layout, see README, Performance). A failed call is taken
 /// back (`uncount_failed_alloc`), so the counters never keep it; a reader
 /// on another thread may see it in the moment between, as it may see any
 /// allocation counted a moment before its call returns. Larger allocations,
