@@ -166,9 +166,14 @@ impl Block {
     /// freed.
     #[inline(always)]
     fn net(&self) -> i64 {
-        self.allocated
-            .load(Ordering::Relaxed)
-            .wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64
+        self.net_at(self.allocated.load(Ordering::Relaxed))
+    }
+
+    /// Net bytes, given `allocated` just counted (used from a register, not
+    /// loaded back).
+    #[inline(always)]
+    fn net_at(&self, allocated: u64) -> i64 {
+        allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64
     }
 
     /// Counts an allocation. Its high needs no test here: see
@@ -177,7 +182,7 @@ impl Block {
     fn count_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1);
         let allocated = bump(&self.allocated, size as u64);
-        let net = allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64;
+        let net = self.net_at(allocated);
         // Never for the `fallback` block: its limit is `i64::MAX`.
         if net > t.rise_limit() {
             self.publish(t, net);
@@ -191,7 +196,7 @@ impl Block {
     pub(crate) fn uncount_failed_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1u64.wrapping_neg());
         let allocated = bump(&self.allocated, (size as u64).wrapping_neg());
-        let net = allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64;
+        let net = self.net_at(allocated);
         if net < t.fall_limit.get() {
             self.publish(t, net);
         }
