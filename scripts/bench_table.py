@@ -107,14 +107,13 @@ def main():
                      f"{fmt_ns(allocator_only)} vs {fmt_ns(unprofiled)}",
                      ratio(allocator_only, unprofiled), ""))
     # The seed ratio's spread: over heap offsets, and over code layouts.
-    for path, label, script in ((SEED_SWEEP, "at {} heap offsets", "seed_sweep"),
-                                (SEED_LAYOUTS, "in {} code layouts", "seed_layouts")):
-        noun = label.split("} ")[1]
-        spread = last_match(path, rf"over (\d+) {noun}: min ([\d.]+)×, median ([\d.]+)×, "
+    for path, where, over, script in ((SEED_SWEEP, "at", "heap offsets", "seed_sweep"),
+                                      (SEED_LAYOUTS, "in", "code layouts", "seed_layouts")):
+        spread = last_match(path, rf"over (\d+) {over}: min ([\d.]+)×, median ([\d.]+)×, "
                                   r"max ([\d.]+)×")
         if spread:
             count, low, median, high = spread
-            rows.append((f"workload, seed {label.format(count)} (scripts/{script})",
+            rows.append((f"workload, seed {where} {count} {over} (scripts/{script})",
                          f"from {low}× to {high}×", f"{median}× (median)", "≤ 1.10×"))
     unprofiled = median_ns("seed", "unprofiled")
     dhat = median_ns("seed", "dhat")
