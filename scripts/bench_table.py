@@ -3,8 +3,9 @@
 
 Reads criterion's estimates (target/criterion/<group>/<bench>/new/estimates.json)
 written by `cargo bench -p memprof-bench`, and, if present, the outputs of
-the alloc_interleaved example, scripts/seed_sweep and scripts/seed_layouts,
-and the Python memory_profiler timings written by scripts/bench_python.py.
+the alloc_interleaved example, scripts/seed_sweep, scripts/seed_layouts and
+the seed_sweep run in calls of 2,000 strings, and the Python
+memory_profiler timings written by scripts/bench_python.py.
 Every ratio is taken between two benchmarks of the same run.
 """
 
@@ -19,6 +20,10 @@ PYTHON = os.path.join(ROOT, "target", "bench-python.json")
 INTERLEAVED = os.path.join(ROOT, "target", "bench-interleaved.txt")
 SEED_SWEEP = os.path.join(ROOT, "target", "bench-seed-sweep.txt")
 SEED_LAYOUTS = os.path.join(ROOT, "target", "bench-seed-layouts.txt")
+SEED_CACHED = os.path.join(ROOT, "target", "bench-seed-cached.txt")
+
+# Strings the seed workload makes per run.
+SEED_STRINGS = 200_000
 
 # Executed statements per call of the probe benchmark's function.
 PROBES_PER_CALL = 10_000 * 4
@@ -100,9 +105,11 @@ def main():
         unprofiled = median_ns(group, "unprofiled")
         profiled = median_ns(group, "profiled")
         allocator_only = median_ns(group, "allocator_only")
-        rows.append((f"workload, {label}: profiled / unprofiled",
-                     f"{fmt_ns(profiled)} vs {fmt_ns(unprofiled)}", ratio(profiled, unprofiled),
-                     "≤ 1.10×" if group == "seed" else ""))
+        measured = f"{fmt_ns(profiled)} vs {fmt_ns(unprofiled)}"
+        if group == "seed" and profiled is not None and unprofiled is not None:
+            measured += f" (+{(profiled - unprofiled) / SEED_STRINGS:.1f} ns per string)"
+        rows.append((f"workload, {label}: profiled / unprofiled", measured,
+                     ratio(profiled, unprofiled), "≤ 1.10×" if group == "seed" else ""))
         rows.append(("  (of which the allocator alone)",
                      f"{fmt_ns(allocator_only)} vs {fmt_ns(unprofiled)}",
                      ratio(allocator_only, unprofiled), ""))
@@ -115,6 +122,14 @@ def main():
             count, low, median, high = spread
             rows.append((f"workload, seed {where} {count} {over} (scripts/{script})",
                          f"from {low}× to {high}×", f"{median}× (median)", "≤ 1.10×"))
+    # The same 200,000 strings in calls small enough to stay in the cache.
+    cached = last_match(SEED_CACHED, r": ([\d.]+)×  \(unprofiled ([\d.]+) ms, profiled ([\d.]+) ms, "
+                                     r"\+([\d.]+) ns per string; (\d+) calls of (\d+) strings")
+    if cached:
+        cached_ratio, plain_ms, profiled_ms, per_string, calls, per_call = cached
+        rows.append((f"workload, seed in cache: {int(calls):,} calls of {int(per_call):,} strings",
+                     f"{profiled_ms} ms vs {plain_ms} ms (+{per_string} ns per string)",
+                     f"{cached_ratio}×", ""))
     unprofiled = median_ns("seed", "unprofiled")
     dhat = median_ns("seed", "dhat")
     rows.append(("peer: dhat-rs heap profiler on the seed workload",
