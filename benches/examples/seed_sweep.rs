@@ -37,9 +37,9 @@ fn timed(calls: usize, work: impl Fn() -> Vec<String>) -> f64 {
     seconds
 }
 
-fn unprofiled(per_call: usize) -> f64 {
+fn unprofiled(calls: usize, per_call: usize) -> f64 {
     use_backend(Backend::System);
-    timed(STRINGS / per_call, || seed(black_box(per_call)))
+    timed(calls, || seed(black_box(per_call)))
 }
 
 fn arg(n: usize, default: usize) -> usize {
@@ -61,29 +61,30 @@ fn main() {
     let rounds = arg(1, 16).max(1);
     let pad = arg(2, 0);
     let per_call = arg(3, STRINGS).clamp(1, STRINGS);
+    let calls = STRINGS / per_call;
     let padding = black_box(vec![0u8; pad + 1]);
     let (mut ratios, mut plain, mut profiled) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let before = unprofiled(per_call);
+        let before = unprofiled(calls, per_call);
         use_backend(Backend::Memprof);
-        let p = timed(STRINGS / per_call, || seed_profiled(black_box(per_call)));
-        let after = unprofiled(per_call);
+        let p = timed(calls, || seed_profiled(black_box(per_call)));
+        let after = unprofiled(calls, per_call);
         ratios.push(2.0 * p / (before + after));
         plain.extend([before, after]);
         profiled.push(p);
     }
     drop(padding);
     let (plain, profiled) = (median(plain), median(profiled));
-    let strings = (STRINGS / per_call * per_call) as f64;
+    let strings = (calls * per_call) as f64;
     println!(
         "pad {pad:>5} B: {:.3}×  (unprofiled {:.2} ms, profiled {:.2} ms, +{:.1} ns per string; {} of {per_call} strings)",
         median(ratios),
         plain * 1e3,
         profiled * 1e3,
         (profiled - plain) * 1e9 / strings,
-        match STRINGS / per_call {
+        match calls {
             1 => "1 call".to_string(),
-            calls => format!("{calls} calls"),
+            _ => format!("{calls} calls"),
         },
     );
 }
