@@ -16,7 +16,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
-use crate::thread::{with_thread, ThreadState};
+use crate::thread::{this_thread, ThreadState};
 use crate::totals::{self, Block, Counting, COUNT_FIRST_MAX, SHARED};
 
 /// The counting global allocator. Declare it once per binary with
@@ -138,16 +138,6 @@ fn uncount_failed_alloc(size: usize) {
     if let Some(c) = this_thread().and_then(totals::own_block) {
         c.block.uncount_failed_alloc(c.thread, size);
     }
-}
-
-/// This thread's state. Only its address passes through the thread-local
-/// accessor: a closure holding the allocator's work would be too big for the
-/// accessor to be inlined.
-#[inline(always)]
-fn this_thread<'a>() -> Option<&'a ThreadState> {
-    // SAFETY: a `const` thread local without a destructor: alive for the
-    // whole allocator call, which is as long as the reference is used.
-    with_thread(|t| t as *const ThreadState).map(|t| unsafe { &*t })
 }
 
 /// A thread without a block of its own yet, or without one for good.

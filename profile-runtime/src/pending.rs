@@ -52,14 +52,35 @@ impl Entry {
         }
     }
 
-    /// Adds what the thread did while the line ran once.
+    /// Adds allocation calls made while the line ran once.
     #[inline(always)]
-    pub(crate) fn add(&self, delta: Counters, peak: u64) {
-        self.allocs
-            .set(self.allocs.get().wrapping_add(delta.allocs));
-        self.allocated
-            .set(self.allocated.get().wrapping_add(delta.allocated));
-        self.freed.set(self.freed.get().wrapping_add(delta.freed));
+    pub(crate) fn add_allocs(&self, allocs: u64) {
+        self.allocs.set(self.allocs.get().wrapping_add(allocs));
+    }
+
+    /// Adds bytes allocated while the line ran once.
+    #[inline(always)]
+    pub(crate) fn add_allocated(&self, bytes: u64) {
+        self.allocated.set(self.allocated.get().wrapping_add(bytes));
+    }
+
+    /// Adds bytes freed while the line ran once.
+    #[inline(always)]
+    pub(crate) fn add_freed(&self, bytes: u64) {
+        self.freed.set(self.freed.get().wrapping_add(bytes));
+    }
+
+    /// Takes out what nested calls of the same function counted in their
+    /// own rows.
+    pub(crate) fn take_back(&self, excluded: Counters) {
+        self.add_allocs(excluded.allocs.wrapping_neg());
+        self.add_allocated(excluded.allocated.wrapping_neg());
+        self.add_freed(excluded.freed.wrapping_neg());
+    }
+
+    /// Raises the line's peak.
+    #[inline(always)]
+    pub(crate) fn raise_peak(&self, peak: u64) {
         if peak > self.peak.get() {
             self.peak.set(peak);
         }

@@ -240,6 +240,19 @@ pub(crate) fn with_thread<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
     THREAD.try_with(f).ok()
 }
 
+/// This thread's state, for the allocator and the probes. Only its address
+/// passes through the thread-local accessor: a closure holding their work
+/// would make the accessor too big to be inlined, and LLVM then calls it out
+/// of line (it did, four times in the seed benchmark's loop, when a probe
+/// grew by a few instructions).
+#[inline(always)]
+pub(crate) fn this_thread<'a>() -> Option<&'a ThreadState> {
+    // SAFETY: a `const` thread local without a destructor lives as long as
+    // its thread, and the reference does not leave the thread: callers use
+    // it within one allocator call or one probe.
+    with_thread(|t| t as *const ThreadState).map(|t| unsafe { &*t })
+}
+
 /// Runs `f` with counting suspended on this thread, so that the profiler's own
 /// allocations (configuration, report building, rendering) never appear in
 /// any attribution figure. They still count in the process-wide totals: they

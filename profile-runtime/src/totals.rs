@@ -147,19 +147,34 @@ impl Block {
     /// allocates or frees anything.
     #[inline(always)]
     pub(crate) fn activity(&self) -> (u64, u64) {
-        (
-            self.allocs.load(Ordering::Relaxed),
-            self.freed.load(Ordering::Relaxed),
-        )
+        (self.allocs(), self.freed())
     }
 
     #[inline(always)]
     pub(crate) fn attribution_counters(&self) -> Counters {
         Counters {
-            allocated: self.allocated.load(Ordering::Relaxed),
-            freed: self.freed.load(Ordering::Relaxed),
-            allocs: self.allocs.load(Ordering::Relaxed),
+            allocated: self.allocated(),
+            freed: self.freed(),
+            allocs: self.allocs(),
         }
+    }
+
+    /// Allocation calls (a realloc is one).
+    #[inline(always)]
+    pub(crate) fn allocs(&self) -> u64 {
+        self.allocs.load(Ordering::Relaxed)
+    }
+
+    /// Gross bytes allocated (a realloc adds its new size).
+    #[inline(always)]
+    pub(crate) fn allocated(&self) -> u64 {
+        self.allocated.load(Ordering::Relaxed)
+    }
+
+    /// Gross bytes freed (a realloc adds its old size).
+    #[inline(always)]
+    pub(crate) fn freed(&self) -> u64 {
+        self.freed.load(Ordering::Relaxed)
     }
 
     /// Net bytes of the block: what its owners allocated minus what they
