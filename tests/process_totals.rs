@@ -34,6 +34,10 @@ fn main() {
     child::run_checks(&[
         ("one_allocation_and_its_free_are_exact", one_allocation),
         ("reallocs_count_as_stats_alloc_counts_them", reallocs),
+        (
+            "over_aligned_allocations_are_exact_and_aligned",
+            over_aligned,
+        ),
         ("threads_sum_exactly_while_they_run", threads_sum),
         (
             "threads_beyond_the_per_thread_blocks_count_exactly",
@@ -111,6 +115,57 @@ fn reallocs() {
         }
     );
     assert_eq!(delta(before, after), delta(ref_before, ref_after));
+}
+
+fn over_aligned() {
+    // Alignments `malloc` does not give (larger than 16, or larger than the
+    // size) take their own path through the allocator: counted the same.
+    let layouts = [
+        Layout::from_size_align(4096, 4096).unwrap(),
+        Layout::from_size_align(8, 16).unwrap(),
+        Layout::from_size_align(100, 64).unwrap(),
+    ];
+    for (layout, zeroed) in layouts.into_iter().flat_map(|l| [(l, false), (l, true)]) {
+        let before = totals();
+        // SAFETY: a non-zero-size layout; the block is freed with it below.
+        let p = unsafe {
+            if zeroed {
+                std::alloc::alloc_zeroed(layout)
+            } else {
+                std::alloc::alloc(layout)
+            }
+        };
+        let held = totals();
+        assert!(!p.is_null());
+        assert_eq!(p as usize % layout.align(), 0, "{layout:?}");
+        if zeroed {
+            // SAFETY: `p` is a live block of `layout.size()` bytes.
+            let bytes = unsafe { std::slice::from_raw_parts(p, layout.size()) };
+            assert!(bytes.iter().all(|&b| b == 0), "{layout:?}");
+        }
+        // SAFETY: allocated above with `layout`.
+        unsafe { std::alloc::dealloc(p, layout) };
+        let after = totals();
+        let size = layout.size();
+        assert_eq!(
+            delta(before, held),
+            Stats {
+                allocations: 1,
+                bytes_allocated: size,
+                ..Stats::default()
+            },
+            "{layout:?}, zeroed: {zeroed}"
+        );
+        assert_eq!(
+            delta(held, after),
+            Stats {
+                deallocations: 1,
+                bytes_deallocated: size,
+                ..Stats::default()
+            },
+            "{layout:?}, zeroed: {zeroed}"
+        );
+    }
 }
 
 /// Starts a scoped thread with a small stack: hundreds run at once here.
