@@ -119,7 +119,7 @@ fn reallocs() {
 
 fn over_aligned() {
     // Alignments `malloc` does not give (larger than 16, or larger than the
-    // size) take their own path through the allocator: counted the same.
+    // size), which `System` serves with `posix_memalign`: counted the same.
     let layouts = [
         Layout::from_size_align(4096, 4096).unwrap(),
         Layout::from_size_align(8, 16).unwrap(),

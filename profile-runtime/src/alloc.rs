@@ -157,50 +157,9 @@ fn counted_slow(
     p
 }
 
-/// The alignment `malloc` gives every block at least as large, as std's
-/// `System` assumes it (16 bytes on 64-bit targets). On a target where std
-/// assumes less, over-aligned layouts merely take the out-of-line path: both
-/// paths call `System`, which checks again.
-const MALLOC_ALIGN: usize = if cfg!(target_pointer_width = "64") {
-    16
-} else {
-    8
-};
-
-/// Whether `System` serves `layout` with a plain `malloc` (or `calloc`).
-#[inline(always)]
-fn malloc_aligns(layout: Layout) -> bool {
-    layout.align() <= MALLOC_ALIGN && layout.align() <= layout.size()
-}
-
-/// An allocation whose alignment `malloc` does not give, counted the same
-/// way. Out of line so that the common path keeps nothing but the size
-/// across its call to `malloc`: there the alignment, kept for
-/// `posix_memalign`, made `__rust_alloc` save three registers instead of one.
-#[cold]
-#[inline(never)]
-unsafe fn alloc_over_aligned(layout: Layout, zeroed: bool) -> *mut u8 {
-    if zeroed {
-        counted_alloc(
-            layout.size(),
-            move || System.alloc_zeroed(layout),
-            move || SHARED.alloc_zeroed(layout),
-        )
-    } else {
-        counted_alloc(
-            layout.size(),
-            move || System.alloc(layout),
-            move || SHARED.alloc(layout),
-        )
-    }
-}
-
 unsafe impl GlobalAlloc for Alloc {
     #[inline(always)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if !malloc_aligns(layout) {
-            return alloc_over_aligned(layout, false);
-        }
         counted_alloc(
             layout.size(),
             move || System.alloc(layout),
@@ -210,9 +169,6 @@ unsafe impl GlobalAlloc for Alloc {
 
     #[inline(always)]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if !malloc_aligns(layout) {
-            return alloc_over_aligned(layout, true);
-        }
         counted_alloc(
             layout.size(),
             move || System.alloc_zeroed(layout),
