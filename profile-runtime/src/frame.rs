@@ -386,13 +386,13 @@ impl FrameCore {
     // Counter by counter: each start is replaced (the next line is measured
     // from here) and each sum added as soon as its counter is read. Few
     // values are then live at once, so `close_changed_line` pushes no
-    // register (it pushed five when all counters were loaded first). A loop
-    // that fills fresh memory (the seed benchmark) pays for the stores the
-    // probes make, pushes included (most likely they wait behind the loop's
-    // own stores).
-    // Written this way and with `freed` stored only when it moved, this ran
-    // about 3% faster there than loading all counters first (paired runs
-    // over six code layouts, four batches).
+    // register (it pushed five when all counters were loaded first).
+    //
+    // A loop that fills fresh memory (the seed benchmark) pays for the
+    // stores the probes make, pushes included (most likely they wait behind
+    // the loop's own stores). Written this way, and with `freed` stored only
+    // when it moved, this ran about 3% faster there than loading all
+    // counters first (paired runs over six code layouts, four batches).
     #[inline(always)]
     fn close_into(&self, t: &ThreadState, entry: &Entry, current: u32, general: bool) {
         let block = t.block();
