@@ -51,14 +51,6 @@ enum Pattern {
 
 impl Pattern {
     const ALL: [Pattern; 3] = [Pattern::Small, Pattern::Page, Pattern::Growth];
-
-    fn name(self) -> &'static str {
-        match self {
-            Pattern::Small => "64B",
-            Pattern::Page => "4KiB",
-            Pattern::Growth => "growth",
-        }
-    }
 }
 
 /// One pattern through one allocator, called statically (no dynamic
@@ -71,16 +63,16 @@ fn bench_allocator<A: GlobalAlloc + Sync>(
     pattern: Pattern,
     a: &'static A,
 ) {
-    let mut bench = |work: &(dyn Fn() + Sync)| {
-        group.bench_function(format!("{name}/{}", pattern.name()), |b| {
+    let mut bench = |id: &str, work: &(dyn Fn() + Sync)| {
+        group.bench_function(format!("{name}/{id}"), |b| {
             b.iter_custom(|iters| time_on_threads(threads, iters, work))
         });
     };
     // One closure per pattern, so that the pattern is not chosen at run time.
     match pattern {
-        Pattern::Small => bench(&|| alloc_free(a, 64)),
-        Pattern::Page => bench(&|| alloc_free(a, 4096)),
-        Pattern::Growth => bench(&|| realloc_growth(a)),
+        Pattern::Small => bench("64B", &|| alloc_free(a, 64)),
+        Pattern::Page => bench("4KiB", &|| alloc_free(a, 4096)),
+        Pattern::Growth => bench("growth", &|| realloc_growth(a)),
     }
 }
 
