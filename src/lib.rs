@@ -77,8 +77,9 @@
 
 pub use memprof_macro::profile;
 pub use memprof_runtime::{
-    capture, print_report, render, render_json, render_with, report, Alloc, FunctionReport,
-    LineReport, LineStats, RenderOptions, Report, Unit, MISSING_ALLOCATOR,
+    capture, heap_stats, print_report, render, render_json, render_with, report, Alloc,
+    FunctionReport, HeapStats, LineReport, LineStats, RenderOptions, Report, Unit,
+    MISSING_ALLOCATOR,
 };
 
 /// Declares memprof's counting allocator as the program's
@@ -90,6 +91,11 @@ pub use memprof_runtime::{
 /// # fn main() {}
 /// ```
 ///
+/// It counts on top of the system allocator, or of the allocator the
+/// program already uses: a unit struct given by path
+/// (`memprof::install!(mimalloc::MiMalloc)`), or any allocator with a
+/// `const` constructor (`memprof::install!(MyAlloc = MyAlloc::new())`).
+///
 /// Without it, `#[profile]` still counts occurrences, but the report shows a
 /// one-line message naming this fix instead of zeros.
 #[macro_export]
@@ -97,6 +103,14 @@ macro_rules! install {
     () => {
         #[global_allocator]
         static __MEMPROF_GLOBAL_ALLOCATOR: $crate::Alloc = $crate::Alloc::system();
+    };
+    ($inner:path) => {
+        #[global_allocator]
+        static __MEMPROF_GLOBAL_ALLOCATOR: $crate::Alloc<$inner> = $crate::Alloc::new($inner);
+    };
+    ($inner:ty = $init:expr) => {
+        #[global_allocator]
+        static __MEMPROF_GLOBAL_ALLOCATOR: $crate::Alloc<$inner> = $crate::Alloc::new($init);
     };
 }
 

@@ -41,6 +41,8 @@ fn a_vec_with_capacity_is_exactly_its_bytes_and_drops_on_the_closing_brace() {
     assert_eq!(r.function("one_mebibyte").unwrap().calls, 1);
 }
 
+// The temporary is made and dropped on a line of its own.
+#[allow(clippy::let_and_return)]
 #[memprof::profile]
 fn temporary() -> usize {
     let n = vec![0u8; 1 << 20].len();

@@ -162,7 +162,7 @@ fn bad_settings_are_one_line_each() {
         &[
             ("MEMPROF", "loud"),
             ("MEMPROF_FORMAT", "xml"),
-            ("MEMPROF_UNIT", "MB"),
+            ("MEMPROF_UNIT", "MiBs"),
         ],
     );
     assert!(out.status.success());
@@ -172,12 +172,12 @@ fn bad_settings_are_one_line_each() {
     assert_eq!(
         lines,
         [
-            "memprof: MEMPROF=\"loud\" is not understood; set MEMPROF=on or MEMPROF=off (profiling \
-             stays on)",
+            "memprof: MEMPROF=\"loud\" is not understood; set MEMPROF to on, off, 1, 0, true or \
+             false (profiling stays on)",
             "memprof: MEMPROF_FORMAT=\"xml\" is not understood; set MEMPROF_FORMAT=table or \
              MEMPROF_FORMAT=json (using table)",
-            "memprof: MEMPROF_UNIT=\"MB\" is not understood; set MEMPROF_UNIT to auto, B, KiB, MiB \
-             or GiB (using auto)",
+            "memprof: MEMPROF_UNIT=\"MiBs\" is not understood; set MEMPROF_UNIT to auto, B, KiB, \
+             MiB, GiB, KB, MB or GB (using auto)",
         ]
     );
     assert!(stderr.contains("Function: exit_report::reported"));

@@ -82,9 +82,9 @@ fn refused_allocation() {
     set_address_space_limit(address_space() + (64 << 20), old.max);
 
     // The process-wide totals, across a call that nothing else runs beside.
-    let before = memprof::Alloc::system().stats();
+    let before = memprof::heap_stats();
     let refused = reserve_until_refused(&mut kept, 100_000);
-    let after = memprof::Alloc::system().stats();
+    let after = memprof::heap_stats();
     let made = kept.len();
     // The line's figures, in a second call once the first's chunks are
     // back with the allocator (`capture` itself allocates, so it is kept
@@ -98,8 +98,11 @@ fn refused_allocation() {
         "the limit never refused an allocation"
     );
     assert!(made > 100, "only {made} chunks before the refusal");
-    assert_eq!(after.allocations - before.allocations, made);
-    assert_eq!(after.bytes_allocated - before.bytes_allocated, made * CHUNK);
+    assert_eq!(after.allocations - before.allocations, made as u64);
+    assert_eq!(
+        after.allocated_bytes - before.allocated_bytes,
+        (made * CHUNK) as u64
+    );
     assert_eq!(after.deallocations, before.deallocations);
     let made = kept.len();
     assert!(made > 100, "only {made} chunks before the second refusal");

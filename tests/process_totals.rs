@@ -1,7 +1,6 @@
-//! Process-wide totals (`memprof::Alloc::stats` and the Mem usage column):
-//! exact, counted as stats_alloc counts, summed over threads, and nothing
-//! lost when threads end. Its own binary and harness, so that no other test
-//! allocates meanwhile.
+//! Process-wide totals (`memprof::heap_stats` and the Mem usage column):
+//! exact, summed over threads, and nothing lost when threads end. Its own
+//! binary and harness, so that no other test allocates meanwhile.
 
 #[path = "common/child.rs"]
 mod child;
@@ -10,30 +9,47 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::Barrier;
 
-use stats_alloc::{Stats, StatsAlloc};
+use memprof::HeapStats;
+use stats_alloc::StatsAlloc;
 
 memprof::install!();
 
-fn totals() -> Stats {
-    memprof::Alloc::system().stats()
+fn totals() -> HeapStats {
+    memprof::heap_stats()
+}
+
+/// What changed between two readings of the heap.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Change {
+    live_bytes: i64,
+    live_blocks: i64,
+    allocated_bytes: u64,
+    freed_bytes: u64,
+    allocations: u64,
+    deallocations: u64,
+    reallocations: u64,
 }
 
 /// `later - earlier`, field by field.
-fn delta(earlier: Stats, later: Stats) -> Stats {
-    Stats {
+fn delta(earlier: HeapStats, later: HeapStats) -> Change {
+    Change {
+        live_bytes: later.live_bytes as i64 - earlier.live_bytes as i64,
+        live_blocks: later.live_blocks as i64 - earlier.live_blocks as i64,
+        allocated_bytes: later.allocated_bytes - earlier.allocated_bytes,
+        freed_bytes: later.freed_bytes - earlier.freed_bytes,
         allocations: later.allocations - earlier.allocations,
         deallocations: later.deallocations - earlier.deallocations,
         reallocations: later.reallocations - earlier.reallocations,
-        bytes_allocated: later.bytes_allocated - earlier.bytes_allocated,
-        bytes_deallocated: later.bytes_deallocated - earlier.bytes_deallocated,
-        bytes_reallocated: later.bytes_reallocated - earlier.bytes_reallocated,
     }
 }
 
 fn main() {
     child::run_checks(&[
         ("one_allocation_and_its_free_are_exact", one_allocation),
-        ("reallocs_count_as_stats_alloc_counts_them", reallocs),
+        (
+            "a_realloc_frees_the_old_size_and_allocates_the_new",
+            reallocs,
+        ),
         (
             "over_aligned_allocations_are_exact_and_aligned",
             over_aligned,
@@ -60,23 +76,28 @@ fn one_allocation() {
     let held = totals();
     drop(v);
     let after = totals();
-    let expected_alloc = Stats {
+    let expected_alloc = Change {
+        live_bytes: 1_048_576,
+        live_blocks: 1,
+        allocated_bytes: 1_048_576,
         allocations: 1,
-        bytes_allocated: 1_048_576,
-        ..Stats::default()
+        ..Change::default()
     };
-    let expected_free = Stats {
+    let expected_free = Change {
+        live_bytes: -1_048_576,
+        live_blocks: -1,
+        freed_bytes: 1_048_576,
         deallocations: 1,
-        bytes_deallocated: 1_048_576,
-        ..Stats::default()
+        ..Change::default()
     };
     assert_eq!(delta(before, held), expected_alloc);
     assert_eq!(delta(held, after), expected_free);
 }
 
 fn reallocs() {
-    // The same calls through memprof (as the global allocator) and through a
-    // bare `StatsAlloc<System>`: the same figures.
+    // A realloc frees its old size and allocates its new one, as line
+    // attribution counts it; the same calls through a bare
+    // `StatsAlloc<System>` leave the same net bytes.
     let reference = StatsAlloc::new(System);
     let mut v = Vec::<u8>::with_capacity(16);
     let layout = Layout::from_size_align(16, 1).unwrap();
@@ -98,23 +119,27 @@ fn reallocs() {
     assert_eq!(v.capacity(), 32);
     assert_eq!(
         delta(before, grown),
-        Stats {
+        Change {
+            live_bytes: 65_520,
+            allocated_bytes: 65_536,
+            freed_bytes: 16,
             reallocations: 1,
-            bytes_allocated: 65_520,
-            bytes_reallocated: 65_520,
-            ..Stats::default()
+            ..Change::default()
         }
     );
     assert_eq!(
         delta(grown, after),
-        Stats {
+        Change {
+            live_bytes: -65_504,
+            allocated_bytes: 32,
+            freed_bytes: 65_536,
             reallocations: 1,
-            bytes_deallocated: 65_504,
-            bytes_reallocated: -65_504,
-            ..Stats::default()
+            ..Change::default()
         }
     );
-    assert_eq!(delta(before, after), delta(ref_before, ref_after));
+    let reference_net = (ref_after.bytes_allocated as i64 - ref_after.bytes_deallocated as i64)
+        - (ref_before.bytes_allocated as i64 - ref_before.bytes_deallocated as i64);
+    assert_eq!(delta(before, after).live_bytes, reference_net);
 }
 
 fn over_aligned() {
@@ -149,19 +174,23 @@ fn over_aligned() {
         let size = layout.size();
         assert_eq!(
             delta(before, held),
-            Stats {
+            Change {
+                live_bytes: size as i64,
+                live_blocks: 1,
+                allocated_bytes: size as u64,
                 allocations: 1,
-                bytes_allocated: size,
-                ..Stats::default()
+                ..Change::default()
             },
             "{layout:?}, zeroed: {zeroed}"
         );
         assert_eq!(
             delta(held, after),
-            Stats {
+            Change {
+                live_bytes: -(size as i64),
+                live_blocks: -1,
+                freed_bytes: size as u64,
                 deallocations: 1,
-                bytes_deallocated: size,
-                ..Stats::default()
+                ..Change::default()
             },
             "{layout:?}, zeroed: {zeroed}"
         );
@@ -182,7 +211,7 @@ fn spawn_small<'scope, T: Send + 'scope>(
 /// Process-wide totals just before and just after `threads` threads, all
 /// started and waiting, each run `work` once; what `work` returns is kept
 /// until the second reading, then dropped.
-fn totals_around<T>(threads: usize, work: impl Fn() -> T + Sync) -> Stats {
+fn totals_around<T>(threads: usize, work: impl Fn() -> T + Sync) -> Change {
     let ready = Barrier::new(threads + 1);
     let go = Barrier::new(threads + 1);
     let done = Barrier::new(threads + 1);
@@ -218,12 +247,16 @@ fn threads_sum() {
             .collect::<Vec<_>>()
     });
     // Each thread: its blocks, and the vector of 100 `Vec`s (24 B each).
+    let bytes = (THREADS * (BLOCKS * 1000 + BLOCKS * 24)) as u64;
+    let blocks = (THREADS * (BLOCKS + 1)) as u64;
     assert_eq!(
         counted,
-        Stats {
-            allocations: THREADS * (BLOCKS + 1),
-            bytes_allocated: THREADS * (BLOCKS * 1000 + BLOCKS * 24),
-            ..Stats::default()
+        Change {
+            live_bytes: bytes as i64,
+            live_blocks: blocks as i64,
+            allocated_bytes: bytes,
+            allocations: blocks,
+            ..Change::default()
         }
     );
 }
@@ -235,19 +268,21 @@ fn keep_1000_bytes() -> Vec<u8> {
 
 fn many_threads() {
     // memprof has 256 per-thread blocks; the threads beyond them count in
-    // stats_alloc's shared counters, and attribute in a block of their own.
-    const THREADS: usize = 300;
+    // shared counters, and attribute in a block of their own.
+    const THREADS: u64 = 300;
     assert_eq!(
-        totals_around(THREADS, keep_1000_bytes),
-        Stats {
+        totals_around(THREADS as usize, keep_1000_bytes),
+        Change {
+            live_bytes: (THREADS * 1000) as i64,
+            live_blocks: THREADS as i64,
+            allocated_bytes: THREADS * 1000,
             allocations: THREADS,
-            bytes_allocated: THREADS * 1000,
-            ..Stats::default()
+            ..Change::default()
         }
     );
     let report = memprof::report();
     let f = report.function("keep_1000_bytes").unwrap();
-    assert_eq!(f.calls, THREADS as u64);
+    assert_eq!(f.calls, THREADS);
     let line = f.line_containing("with_capacity").unwrap().stats.unwrap();
     assert_eq!(
         (line.allocs, line.allocated, line.freed, line.peak),
@@ -257,8 +292,7 @@ fn many_threads() {
 
 #[memprof::profile]
 fn live_here() -> u64 {
-    let s = memprof::Alloc::system().stats();
-    let live = (s.bytes_allocated - s.bytes_deallocated) as u64;
+    let live = memprof::heap_stats().live_bytes;
     black_box(live)
 }
 
@@ -290,8 +324,7 @@ fn mem_usage_after_threads_ended() {
 #[memprof::profile]
 fn hold_then_measure() -> (Vec<u8>, u64) {
     let held = vec![1u8; 8 << 20];
-    let s = memprof::Alloc::system().stats();
-    let live = (s.bytes_allocated - s.bytes_deallocated) as u64;
+    let live = memprof::heap_stats().live_bytes;
     (held, black_box(live))
 }
 

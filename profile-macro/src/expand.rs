@@ -1,21 +1,13 @@
-// The transform of a whole function, an `impl` block or a trait.
+// The transform of an item: a function, an `impl` block, a trait, or an
+// inline module.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
-use syn::visit::Visit;
-use syn::visit_mut::VisitMut;
-use syn::{
-    parse_quote, parse_quote_spanned, Block, ImplItem, Item, ItemFn, ReturnType, Stmt, TraitItem,
-};
+use syn::{Attribute, ImplItem, Item, ItemFn, TraitItem};
 
 use crate::args::{self, Args};
-use crate::probes::Probes;
-use crate::source::FnSource;
-
-/// What `#[profile]` accepts, for error messages.
-const SUPPORTED: &str = "#[memprof::profile] goes on a function or method with a body, an \
-                         `impl` block, or a trait with default methods";
+use crate::body::{self, Function, SUPPORTED};
 
 /// Expands `#[profile(args)] item`. On error, the error and the unchanged
 /// item, so that the user sees one clean error and nothing else breaks.
@@ -39,63 +31,22 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 
 fn profile_item(item: TokenStream, args: &Args) -> syn::Result<TokenStream> {
     match syn::parse2::<Item>(item.clone()) {
-        Ok(Item::Fn(mut func)) => {
+        Ok(Item::Fn(func)) => {
             reject_const(&func)?;
-            let name = func.sig.ident.to_string();
-            instrument(&mut func, &name, args);
-            Ok(func.into_token_stream())
+            Ok(profile_fn(func, args)?.into_token_stream())
         }
-        Ok(Item::Impl(mut block)) => {
-            let owner = type_name(&block.self_ty);
-            for item in &mut block.items {
-                if let ImplItem::Fn(method) = item {
-                    if method.sig.constness.is_none() {
-                        let name = format!("{owner}::{}", method.sig.ident);
-                        let mut func = ItemFn {
-                            attrs: std::mem::take(&mut method.attrs),
-                            vis: method.vis.clone(),
-                            sig: method.sig.clone(),
-                            block: Box::new(method.block.clone()),
-                        };
-                        instrument(&mut func, &name, args);
-                        method.attrs = func.attrs;
-                        method.block = *func.block;
-                    }
-                }
-            }
-            Ok(block.into_token_stream())
-        }
-        Ok(Item::Trait(mut tr)) => {
-            let owner = tr.ident.to_string();
-            let mut profiled = 0;
-            for item in &mut tr.items {
-                if let TraitItem::Fn(method) = item {
-                    let Some(body) = &method.default else {
-                        continue;
-                    };
-                    if method.sig.constness.is_some() {
-                        continue;
-                    }
-                    let name = format!("{owner}::{}", method.sig.ident);
-                    let mut func = ItemFn {
-                        attrs: std::mem::take(&mut method.attrs),
-                        vis: syn::Visibility::Inherited,
-                        sig: method.sig.clone(),
-                        block: Box::new(body.clone()),
-                    };
-                    instrument(&mut func, &name, args);
-                    method.attrs = func.attrs;
-                    method.default = Some(*func.block);
-                    profiled += 1;
-                }
-            }
-            if profiled == 0 {
+        Ok(Item::Impl(block)) => Ok(profile_impl(block, args)?.into_token_stream()),
+        Ok(Item::Trait(tr)) => {
+            if !tr.items.iter().any(profiled_trait_item) {
                 return Err(syn::Error::new(
                     tr.trait_token.span,
                     format!("memprof: this trait has no default method to profile; {SUPPORTED}"),
                 ));
             }
-            Ok(tr.into_token_stream())
+            Ok(profile_trait(tr, args)?.into_token_stream())
+        }
+        Ok(Item::Mod(module)) if module.content.is_some() => {
+            Ok(profile_mod(module, args)?.into_token_stream())
         }
         Ok(Item::Verbatim(_)) | Err(_) => Err(not_an_item(item)),
         Ok(other) => Err(not_a_function(&other)),
@@ -115,18 +66,160 @@ fn reject_const(func: &ItemFn) -> syn::Result<()> {
     }
 }
 
-/// The name a method's rows carry for its type: the type's last path
-/// segment without generics (`Vec<T>` is `Vec`), else the type as written.
-fn type_name(ty: &syn::Type) -> String {
-    match ty {
-        syn::Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .map_or_else(String::new, |s| s.ident.to_string()),
-        syn::Type::Reference(r) => type_name(&r.elem),
-        other => other.to_token_stream().to_string().replace(' ', ""),
+// Input:  #[attrs] fn f(..) { .. }
+// Output: #[attrs] #[cfg(any(clippy, doc))] fn f(..) { .. }
+//         #[attrs] #[cfg(not(any(clippy, doc)))] fn f(..') { instrumented }
+// Clippy and rustdoc see the function as written: their advice and pages
+// are about the user's code, not about the probes.
+fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<TokenStream> {
+    let original = func.clone();
+    let mut function = Function {
+        attrs: func.attrs,
+        vis: func.vis,
+        sig: func.sig,
+        block: *func.block,
+    };
+    body::instrument(&mut function, args)?;
+    let instrumented = ItemFn {
+        attrs: function.attrs,
+        vis: function.vis,
+        sig: function.sig,
+        block: Box::new(function.block),
+    };
+    Ok(as_written_and_instrumented(original, instrumented))
+}
+
+/// The item as written for clippy and rustdoc, and instrumented for the
+/// compiler.
+fn as_written_and_instrumented(
+    original: impl ToTokens,
+    instrumented: impl ToTokens,
+) -> TokenStream {
+    quote! {
+        #[cfg(any(clippy, doc))]
+        #original
+        #[cfg(not(any(clippy, doc)))]
+        #instrumented
     }
+}
+
+/// Whether a trait item is a default method to profile.
+fn profiled_trait_item(item: &TraitItem) -> bool {
+    matches!(item, TraitItem::Fn(f) if f.default.is_some() && f.sig.constness.is_none())
+}
+
+// Input:  impl T for S { fn a(..) { .. } const fn b() {} }
+// Output: impl T for S { <a as written, for clippy> <a instrumented> const fn b() {} }
+fn profile_impl(mut block: syn::ItemImpl, args: &Args) -> syn::Result<syn::ItemImpl> {
+    let mut items = Vec::with_capacity(block.items.len());
+    for item in block.items {
+        match item {
+            ImplItem::Fn(method)
+                if method.sig.constness.is_none() && !has_own_profile(&method.attrs) =>
+            {
+                let original = method.clone();
+                let mut function = Function {
+                    attrs: method.attrs,
+                    vis: method.vis,
+                    sig: method.sig,
+                    block: method.block,
+                };
+                body::instrument(&mut function, args)?;
+                let instrumented = syn::ImplItemFn {
+                    attrs: function.attrs,
+                    vis: function.vis,
+                    defaultness: method.defaultness,
+                    sig: function.sig,
+                    block: function.block,
+                };
+                items.push(ImplItem::Verbatim(as_written_and_instrumented(
+                    original,
+                    instrumented,
+                )));
+            }
+            other => items.push(other),
+        }
+    }
+    block.items = items;
+    Ok(block)
+}
+
+// Input:  trait T { fn a(&self) { .. } fn b(&self); }
+// Output: trait T { <a as written, for clippy> <a instrumented> fn b(&self); }
+fn profile_trait(mut tr: syn::ItemTrait, args: &Args) -> syn::Result<syn::ItemTrait> {
+    let mut items = Vec::with_capacity(tr.items.len());
+    for item in tr.items {
+        match item {
+            TraitItem::Fn(method)
+                if profiled_trait_item(&TraitItem::Fn(method.clone()))
+                    && !has_own_profile(&method.attrs) =>
+            {
+                let original = method.clone();
+                let mut function = Function {
+                    attrs: method.attrs,
+                    vis: syn::Visibility::Inherited,
+                    sig: method.sig,
+                    block: method.default.expect("a default method"),
+                };
+                body::instrument(&mut function, args)?;
+                let instrumented = syn::TraitItemFn {
+                    attrs: function.attrs,
+                    sig: function.sig,
+                    default: Some(function.block),
+                    semi_token: None,
+                };
+                items.push(TraitItem::Verbatim(as_written_and_instrumented(
+                    original,
+                    instrumented,
+                )));
+            }
+            other => items.push(other),
+        }
+    }
+    tr.items = items;
+    Ok(tr)
+}
+
+// Input:  mod m { fn f() {..} impl S {..} trait T {..} mod inner {..} }
+// Output: mod m { <each profiled as if annotated on its own> }
+// Items with a `#[memprof::profile(..)]` of their own keep it (and its
+// arguments), and are expanded by it.
+fn profile_mod(mut module: syn::ItemMod, args: &Args) -> syn::Result<syn::ItemMod> {
+    let (brace, items) = module.content.take().expect("an inline module");
+    let mut profiled = Vec::with_capacity(items.len());
+    for item in items {
+        let item = match item {
+            Item::Fn(f) if f.sig.constness.is_none() && !has_own_profile(&f.attrs) => {
+                Item::Verbatim(profile_fn(f, args)?)
+            }
+            Item::Impl(i) if !has_own_profile(&i.attrs) => Item::Impl(profile_impl(i, args)?),
+            Item::Trait(t)
+                if !has_own_profile(&t.attrs) && t.items.iter().any(profiled_trait_item) =>
+            {
+                Item::Trait(profile_trait(t, args)?)
+            }
+            Item::Mod(m) if m.content.is_some() && !has_own_profile(&m.attrs) => {
+                Item::Mod(profile_mod(m, args)?)
+            }
+            other => other,
+        };
+        profiled.push(item);
+    }
+    module.content = Some((brace, profiled));
+    Ok(module)
+}
+
+/// Whether an item has a `#[memprof::profile]` of its own.
+fn has_own_profile(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let segments: Vec<String> = attr
+            .path()
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        matches!(segments.as_slice(), [m, p] if m == "memprof" && p == "profile")
+    })
 }
 
 /// The error for an item that is not something with bodies, spanned on
@@ -136,7 +229,10 @@ fn not_a_function(item: &Item) -> syn::Error {
         Item::Struct(s) => (s.struct_token.span(), "a struct"),
         Item::Enum(e) => (e.enum_token.span(), "an enum"),
         Item::Union(u) => (u.union_token.span(), "a union"),
-        Item::Mod(m) => (m.mod_token.span(), "a module"),
+        Item::Mod(m) => (
+            m.mod_token.span(),
+            "a module declared in another file (`mod name;`)",
+        ),
         Item::Const(c) => (c.const_token.span(), "a const"),
         Item::Static(s) => (s.static_token.span(), "a static"),
         Item::Type(t) => (t.type_token.span(), "a type alias"),
@@ -171,158 +267,4 @@ fn not_an_item(item: TokenStream) -> syn::Error {
         span,
         format!("memprof: cannot profile this item; {SUPPORTED}"),
     )
-}
-
-// Input:
-//     fn name(args) -> R { stmts; tail }
-// Output:
-//     fn name(args) -> R {
-//         static __MEMPROF_SLOTS: [LineSlot; N] = [LineSlot::NEW; N];
-//         static __MEMPROF_SITE: Site = Site::new("path::name", file!(), first, SOURCE, &__MEMPROF_SLOTS);
-//         let __memprof_frame = pin!(Frame::<N>::new(&__MEMPROF_SITE));
-//         __memprof_frame.as_ref().enter();
-//         probe(line of stmt); stmt; ...
-//         probe(line of tail);
-//         let __memprof_close = CloseMarker::new(&__MEMPROF_SITE, N - 1);
-//         tail
-//     }
-// The frame is declared first, so it is dropped last: after the function's
-// own locals, on every exit path, unwinding included. The close marker is
-// declared last, so it drops first, right after the tail is computed.
-//
-// An `async fn`'s body runs in its future instead:
-//     async fn name(args) -> R {
-//         static ...;
-//         Instrumented::<N, _>::new(&__MEMPROF_SITE, async move {
-//             if false { let __memprof_return: R = loop {}; return __memprof_return; }
-//             probe(..); stmt; ...; let __memprof_close = ...; tail
-//         }).await
-//     }
-// The never-taken `return` tells inference the block's output type, as the
-// function's signature did for the body (tracing's "fake return edge").
-fn instrument(func: &mut ItemFn, name: &str, args: &Args) {
-    let source = FnSource::of(func);
-    let len = source.len();
-    let first_line = source.first_line as u32;
-    let text = &source.text;
-
-    let site = Ident::new("__MEMPROF_SITE", Span::call_site());
-    let slots = Ident::new("__MEMPROF_SLOTS", Span::call_site());
-    let frame = Ident::new("__memprof_frame", Span::mixed_site());
-    let close_marker = Ident::new("__memprof_close", Span::mixed_site());
-
-    let mut probes = Probes {
-        site: &site,
-        source: &source,
-        close_marker: &close_marker,
-    };
-    probes.visit_block_mut(&mut func.block);
-
-    // The close marker goes right before the tail expression, or at the end.
-    let mut stmts = std::mem::take(&mut func.block.stmts);
-    let tail = match stmts.last() {
-        Some(Stmt::Expr(_, None)) => stmts.pop(),
-        _ => None,
-    };
-    stmts.push(probes.close_marker());
-    stmts.extend(tail);
-
-    let span = func.sig.ident.span();
-    let budget_ident = Ident::new("__MEMPROF_BUDGET", Span::call_site());
-    let has_budget = args.max_peak.is_some() || args.max_increment.is_some();
-    // A budgeted call keeps its own per-line figures, to name the lines that
-    // put it over budget.
-    let call_lines = if has_budget { len } else { 0 };
-    let limit = |b: &Option<args::Budget>| match b {
-        Some(args::Budget { bytes, text }) => {
-            quote!(::core::option::Option::Some(::memprof::__private::Limit::new(#bytes, #text)))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let (max_peak, max_increment) = (limit(&args.max_peak), limit(&args.max_increment));
-    let budget = if has_budget {
-        quote!(::core::option::Option::Some(&#budget_ident))
-    } else {
-        quote!(::core::option::Option::None)
-    };
-    let budget_static = has_budget.then(|| {
-        quote_spanned! {span=>
-            static #budget_ident: ::memprof::__private::Budget =
-                ::memprof::__private::Budget::new(#max_peak, #max_increment);
-        }
-    });
-    let statics = quote_spanned! {span=>
-        #budget_static
-        static #slots: [::memprof::__private::LineSlot; #len] =
-            [::memprof::__private::LineSlot::NEW; #len];
-        static #site: ::memprof::__private::Site = ::memprof::__private::Site::new(
-            ::core::concat!(::core::module_path!(), "::", #name),
-            ::core::file!(),
-            #first_line,
-            #text,
-            &#slots,
-        );
-    };
-    let body: Block = if func.sig.asyncness.is_some() {
-        let fake_return = fake_return_edge(&func.sig.output);
-        parse_quote_spanned! {span=> {
-            #statics
-            ::memprof::__private::Instrumented::<#len, #call_lines, _>::new(&#site, #budget, async move {
-                #fake_return
-                #(#stmts)*
-            })
-            .await
-        }}
-    } else {
-        parse_quote_spanned! {span=> {
-            #statics
-            let #frame = ::memprof::__private::pin!(
-                ::memprof::__private::Frame::<#len, #call_lines>::new(&#site, #budget)
-            );
-            #frame.as_ref().enter();
-            #(#stmts)*
-        }}
-    };
-    func.block.stmts = body.stmts;
-}
-
-/// `if false { let r: R = loop {}; return r; }` for an `async fn` whose
-/// return type can be written in a `let`; nothing when it is `impl Trait`.
-fn fake_return_edge(output: &ReturnType) -> TokenStream {
-    let ty: syn::Type = match output {
-        ReturnType::Default => parse_quote!(()),
-        ReturnType::Type(_, ty) => (**ty).clone(),
-    };
-    if contains_impl_trait(&ty) {
-        return TokenStream::new();
-    }
-    let ret = Ident::new("__memprof_return", Span::mixed_site());
-    quote! {
-        #[allow(
-            unknown_lints,
-            unreachable_code,
-            clippy::diverging_sub_expression,
-            clippy::empty_loop,
-            clippy::let_unit_value,
-            clippy::let_with_type_underscore,
-            clippy::needless_return,
-            clippy::unreachable
-        )]
-        if false {
-            let #ret: #ty = loop {};
-            return #ret;
-        }
-    }
-}
-
-fn contains_impl_trait(ty: &syn::Type) -> bool {
-    struct Finder(bool);
-    impl<'ast> Visit<'ast> for Finder {
-        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
-            self.0 = true;
-        }
-    }
-    let mut finder = Finder(false);
-    finder.visit_type(ty);
-    finder.0
 }

@@ -7,23 +7,28 @@
 //!
 //! - a probe before each statement, recursing into nested blocks (`if`/`else`,
 //!   `match` arm blocks, loop bodies, `unsafe` and labeled blocks), but not
-//!   into closures, `async` blocks, nested items or const contexts;
+//!   into closures, `async` blocks, nested items or const contexts; a probe
+//!   carries its statement's `cfg` and lint attributes;
 //! - loop headers counted once per evaluation (a `for` over n items: n + 1);
-//! - a frame guard that finishes the call on every exit path (return, `?`,
-//!   panic), and a marker that moves attribution to the closing brace before
-//!   the function's locals drop;
-//! - the function's source text, embedded at compile time, and per-line
-//!   tables in `static`s sized at compile time.
+//! - a call guard that finishes the call on every exit path (return, `?`,
+//!   panic), by-value parameters moved into the body so that what they free
+//!   is counted, and a marker that moves attribution to the closing brace
+//!   before the function's locals drop;
+//! - the function's source text, embedded at compile time.
 //!
 //! The signature, attributes, visibility and every span stay as written; the
-//! function's behaviour does not change.
+//! function's behaviour does not change. Clippy and rustdoc see the function
+//! exactly as written.
 
 extern crate proc_macro;
 
 mod args;
+mod body;
 mod expand;
+mod params;
 mod probes;
 mod source;
+mod stacked;
 
 use proc_macro::TokenStream;
 
@@ -38,8 +43,31 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
-/// At exit, memprof prints one table per profiled function that ran. The
-/// attribute takes no arguments.
+/// At exit, memprof prints one table per profiled function that ran.
+///
+/// It goes on a function or method with a body (`async` included), an
+/// `impl` block or a trait (each method with a body), or an inline module
+/// (each function, `impl` block, trait and module inside it). Put it above
+/// other attribute macros (`#[tokio::main]`, `#[tracing::instrument]`,
+/// `#[async_trait]`); below them it recognises those three.
+///
+/// # Arguments
+///
+/// Both optional, each at most once: memory budgets, checked when each call
+/// returns (or unwinds). A call over budget panics with a message naming the
+/// budget, the figure, and the lines to blame.
+///
+/// - `max_peak = "size"`: the largest rise of the thread's live bytes above
+///   their value at entry, during one call.
+/// - `max_increment = "size"`: the net bytes one call may leave allocated.
+///
+/// A size is a number and a unit: `B`, `KB`, `KiB`, `MB`, `MiB`, `GB`,
+/// `GiB` (`"24 MiB"`, `"1.5 GB"`, `"0 B"`).
+///
+/// ```text
+/// #[memprof::profile(max_peak = "24 MiB", max_increment = "0 B")]
+/// fn build_index(words: &[String]) -> HashMap<String, usize> { ... }
+/// ```
 #[proc_macro_attribute]
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(args.into(), item.into()).into()

@@ -1,45 +1,58 @@
 // Puts the probes into a function body.
 //
-// Every probe names the function's `static` site and the slot of its line;
-// the runtime ignores a probe whose site is not the running frame's, so a
-// probe can never charge another function's call.
+// Every probe passes the call's handle (`__memprof_probe`) and the slot of
+// its line. Three rules keep the compiler's view of the body the user's:
+//
+// - a probe carries its statement's `cfg` and `cfg_attr` attributes, so it
+//   is compiled out with the statement;
+// - it carries the statement's lint levels (`allow`, `warn`, `deny`,
+//   `forbid`, and an `expect` as `allow`), and spans the whole statement,
+//   so that the one lint a probe can draw, `unreachable_code` after a
+//   statement that diverges, is reported where and as the user's statement
+//   would have been;
+// - a macro call that declares items (`pin_project! { struct .. }`) gets no
+//   probe: nothing runs there.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
-use syn::{parse_quote_spanned, Block, Expr, ExprForLoop, ExprLoop, ExprWhile, Stmt};
+use syn::{
+    parse_quote_spanned, Attribute, Block, Expr, ExprForLoop, ExprLoop, ExprWhile, Macro, Meta,
+    Path, Stmt, Token,
+};
 
 use crate::source::FnSource;
 
 pub(crate) struct Probes<'a> {
-    pub(crate) site: &'a Ident,
+    /// The call's probe handle.
+    pub(crate) probe: &'a Ident,
     pub(crate) source: &'a FnSource,
-    /// Name of the local that moves attribution to the closing brace.
-    pub(crate) close_marker: &'a Ident,
 }
 
 impl Probes<'_> {
-    fn close_slot(&self) -> usize {
-        self.source.len() - 1
+    fn close_slot(&self) -> u32 {
+        (self.source.len() - 1) as u32
     }
 
     /// `let __memprof_close = CloseMarker::new(..);`: when it drops, the
     /// closing-brace line starts running.
-    pub(crate) fn close_marker(&self) -> Stmt {
-        let site = self.site;
-        let marker = self.close_marker;
-        let slot = self.close_slot() as u32;
-        parse_quote_spanned! {Span::mixed_site()=>
-            #[allow(unreachable_code)]
-            let #marker = ::memprof::__private::CloseMarker::new(&#site, #slot);
+    pub(crate) fn close_marker(&self) -> TokenStream {
+        let probe = self.probe;
+        let slot = self.close_slot();
+        let marker = Ident::new("__memprof_close", Span::mixed_site());
+        quote_spanned! {Span::mixed_site()=>
+            let #marker = ::memprof::__private::CloseMarker::new(#probe, #slot);
         }
     }
 
     /// The probe before `stmt`, if it gets one.
-    fn probe_before(&self, stmt: &Stmt) -> Option<Stmt> {
+    fn probe_before(&self, stmt: &Stmt) -> Option<TokenStream> {
         let function = match stmt {
             Stmt::Item(_) => return None,
+            Stmt::Macro(m) if declares_items(&m.mac) => return None,
             // A `while` counts itself in its condition (see below).
             Stmt::Expr(Expr::While(w), _) if !has_let(&w.cond) => return None,
             // A `for` is counted by its iterator; the statement probe only
@@ -47,18 +60,20 @@ impl Probes<'_> {
             Stmt::Expr(Expr::ForLoop(_), _) => quote!(enter_line),
             _ => quote!(line),
         };
-        let span = stmt.span();
-        let slot = self.source.slot(span)? as u32;
-        let site = self.site;
-        Some(parse_quote_spanned! {span=>
-            ::memprof::__private::#function(&#site, #slot);
-        })
+        let slot = self.source.slot(first_token_span(stmt)?)? as u32;
+        let probe = self.probe;
+        let call = quote_spanned! {Span::mixed_site()=>
+            ::memprof::__private::#function(#probe, #slot);
+        };
+        let attrs = probe_attributes(statement_attributes(stmt));
+        let call = respan_ends(call, first_token_span(stmt)?, last_token_span(stmt)?);
+        Some(quote!(#(#attrs)* #call))
     }
 
     fn iteration(&self, span: Span) -> Option<TokenStream> {
         let slot = self.source.slot(span)? as u32;
-        let site = self.site;
-        Some(quote_spanned! {span=> ::memprof::__private::iteration(&#site, #slot) })
+        let probe = self.probe;
+        Some(quote_spanned! {Span::mixed_site()=> ::memprof::__private::iteration(#probe, #slot) })
     }
 
     /// A loop body starts with one more evaluation of its header.
@@ -82,6 +97,170 @@ fn has_let(cond: &Expr) -> bool {
     }
 }
 
+/// Whether a macro call in statement position declares items rather than
+/// running code: its input starts (after outer attributes and a visibility)
+/// with an item keyword, as `pin_project! { #[..] pub struct .. }`,
+/// `thread_local! { static .. }` and `bitflags! { struct .. }` do.
+pub(crate) fn declares_items(mac: &Macro) -> bool {
+    let mut tokens = mac.tokens.clone().into_iter().peekable();
+    loop {
+        match tokens.peek() {
+            // `#` and its bracketed attribute.
+            Some(TokenTree::Punct(p)) if p.as_char() == '#' => {
+                tokens.next();
+                if matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '!') {
+                    tokens.next();
+                }
+                tokens.next();
+            }
+            Some(TokenTree::Ident(i)) if i == "pub" => {
+                tokens.next();
+                if matches!(tokens.peek(), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
+                {
+                    tokens.next();
+                }
+            }
+            Some(TokenTree::Ident(i)) => {
+                let word = i.to_string();
+                return matches!(
+                    word.as_str(),
+                    "struct"
+                        | "enum"
+                        | "union"
+                        | "fn"
+                        | "impl"
+                        | "trait"
+                        | "static"
+                        | "const"
+                        | "type"
+                        | "mod"
+                        | "use"
+                        | "extern"
+                        | "macro_rules"
+                );
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// The outer attributes written on a statement.
+pub(crate) fn statement_attributes(stmt: &Stmt) -> &[Attribute] {
+    match stmt {
+        Stmt::Local(local) => &local.attrs,
+        Stmt::Macro(m) => &m.attrs,
+        Stmt::Expr(expr, _) => expression_attributes(expr),
+        Stmt::Item(_) => &[],
+    }
+}
+
+fn expression_attributes(expr: &Expr) -> &[Attribute] {
+    macro_rules! attrs_of {
+        ($($variant:ident),*) => {
+            match expr {
+                $(Expr::$variant(e) => &e.attrs,)*
+                _ => &[],
+            }
+        };
+    }
+    attrs_of!(
+        Array, Assign, Async, Await, Binary, Block, Break, Call, Cast, Closure, Const, Continue,
+        Field, ForLoop, Group, If, Index, Infer, Let, Lit, Loop, Macro, Match, MethodCall, Paren,
+        Path, Range, RawAddr, Reference, Repeat, Return, Struct, Try, TryBlock, Tuple, Unary,
+        Unsafe, While, Yield
+    )
+}
+
+/// The attributes a statement's probe carries: its `cfg`s, `cfg_attr`s and
+/// lint levels (an `expect` as `allow`: the probe must not fulfil, or
+/// leave unfulfilled, the statement's expectation).
+pub(crate) fn probe_attributes(attrs: &[Attribute]) -> Vec<TokenStream> {
+    attrs
+        .iter()
+        .filter_map(|attr| {
+            let meta = probe_meta(&attr.meta)?;
+            let pound = attr.pound_token;
+            Some(quote!(#pound[#meta]))
+        })
+        .collect()
+}
+
+/// What of one attribute a probe carries, if anything.
+fn probe_meta(meta: &Meta) -> Option<TokenStream> {
+    let path = meta.path();
+    let is = |name: &str| path.is_ident(name);
+    if is("cfg") || is("allow") || is("warn") || is("deny") || is("forbid") {
+        return Some(meta.to_token_stream());
+    }
+    let Meta::List(list) = meta else {
+        return None;
+    };
+    let metas = Punctuated::<Meta, Token![,]>::parse_terminated
+        .parse2(list.tokens.clone())
+        .ok()?;
+    if is("expect") {
+        let lints: Vec<&Path> = metas
+            .iter()
+            .filter(|m| !m.path().is_ident("reason"))
+            .map(Meta::path)
+            .collect();
+        return Some(quote!(allow(#(#lints),*)));
+    }
+    if is("cfg_attr") {
+        let mut metas = metas.iter();
+        let predicate = metas.next()?;
+        let kept: Vec<TokenStream> = metas.filter_map(probe_meta).collect();
+        return (!kept.is_empty()).then(|| quote!(cfg_attr(#predicate, #(#kept),*)));
+    }
+    None
+}
+
+/// The span of a statement's first token after its outer attributes.
+fn first_token_span(stmt: &Stmt) -> Option<Span> {
+    let mut tokens = stmt.to_token_stream().into_iter().peekable();
+    while matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
+        tokens.next();
+        tokens.next();
+    }
+    tokens.next().map(|t| match t {
+        TokenTree::Group(g) => g.span_open(),
+        other => other.span(),
+    })
+}
+
+/// The span of a statement's last token.
+fn last_token_span(stmt: &Stmt) -> Option<Span> {
+    stmt.to_token_stream().into_iter().last().map(|t| match t {
+        TokenTree::Group(g) => g.span_close(),
+        other => other.span(),
+    })
+}
+
+/// `tokens` with its first token spanned at `first` and its last at `last`:
+/// the compiler spans what they parse to from one to the other (the stable
+/// stand-in for joining two spans).
+pub(crate) fn respan_ends(tokens: TokenStream, first: Span, last: Span) -> TokenStream {
+    let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+    if let Some(tree) = trees.first_mut() {
+        set_span(tree, first);
+    }
+    if let Some(tree) = trees.last_mut() {
+        set_span(tree, last);
+    }
+    trees.into_iter().collect()
+}
+
+fn set_span(tree: &mut TokenTree, span: Span) {
+    match tree {
+        TokenTree::Group(g) => {
+            let mut respanned = Group::new(g.delimiter(), g.stream());
+            respanned.set_span(span);
+            *g = respanned;
+        }
+        other => other.set_span(span),
+    }
+}
+
 impl VisitMut for Probes<'_> {
     // Input:  { a; let b = c; d }
     // Output: { probe(a_line); a; probe(b_line); let b = c; probe(d_line); d }
@@ -90,24 +269,28 @@ impl VisitMut for Probes<'_> {
         for mut stmt in stmts {
             let probe = self.probe_before(&stmt);
             self.visit_stmt_mut(&mut stmt);
-            block.stmts.extend(probe);
+            if let Some(probe) = probe {
+                block
+                    .stmts
+                    .push(syn::parse2(probe).expect("a probe is an expression statement"));
+            }
             block.stmts.push(stmt);
         }
     }
 
     // Input:  for x in xs { .. }
-    // Output: for x in IterProbe::new(xs, &SITE, header_slot) { .. }
+    // Output: for x in IterProbe::new(xs, __memprof_probe, header_slot) { .. }
     fn visit_expr_for_loop_mut(&mut self, e: &mut ExprForLoop) {
         visit_mut::visit_expr_for_loop_mut(self, e);
         let Some(slot) = self.source.slot(e.for_token.span) else {
             return;
         };
         let slot = slot as u32;
-        let site = self.site;
+        let probe = self.probe;
         let iterable = &e.expr;
-        let span = iterable.span();
+        let span = iterable.span().resolved_at(Span::mixed_site());
         *e.expr = parse_quote_spanned! {span=>
-            ::memprof::__private::IterProbe::new(#iterable, &#site, #slot)
+            ::memprof::__private::IterProbe::new(#iterable, #probe, #slot)
         };
     }
 
@@ -124,7 +307,8 @@ impl VisitMut for Probes<'_> {
             self.count_iterations(e.while_token.span, &mut e.body);
         } else if let Some(probe) = self.iteration(e.while_token.span) {
             let cond = &e.cond;
-            *e.cond = parse_quote_spanned! {cond.span()=> { #probe; #cond } };
+            let span = cond.span().resolved_at(Span::mixed_site());
+            *e.cond = parse_quote_spanned! {span=> { #probe; #cond } };
         }
     }
 
@@ -143,7 +327,7 @@ impl VisitMut for Probes<'_> {
         visit_mut::visit_expr_return_mut(self, e);
         let marker = self.close_marker();
         let value = e.expr.take();
-        let span = e.return_token.span;
+        let span = e.return_token.span.resolved_at(Span::mixed_site());
         e.expr = Some(Box::new(parse_quote_spanned! {span=> { #marker #value } }));
     }
 
@@ -161,10 +345,11 @@ impl VisitMut for Probes<'_> {
             return;
         };
         let slot = slot as u32;
-        let site = self.site;
+        let probe = self.probe;
         let body = &arm.body;
+        let span = span.resolved_at(Span::mixed_site());
         *arm.body = parse_quote_spanned! {span=>
-            { ::memprof::__private::line(&#site, #slot); #body }
+            { ::memprof::__private::line(#probe, #slot); #body }
         };
         if arm.comma.is_none() {
             arm.comma = Some(Default::default());
@@ -184,5 +369,74 @@ impl VisitMut for Probes<'_> {
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
     fn visit_expr_repeat_mut(&mut self, e: &mut syn::ExprRepeat) {
         self.visit_expr_mut(&mut e.expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mac(tokens: &str) -> Macro {
+        syn::parse_str::<Stmt>(tokens)
+            .map(|s| match s {
+                Stmt::Macro(m) => m.mac,
+                Stmt::Expr(Expr::Macro(m), _) => m.mac,
+                _ => panic!("not a macro statement: {tokens}"),
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn macros_that_declare_items_are_told_from_those_that_run() {
+        for items in [
+            "pin_project! { #[project = P] pub struct S<T> { #[pin] f: T } }",
+            "thread_local! { static X: u8 = 0; }",
+            "lazy_static! { static ref X: u8 = 0; }",
+            "bitflags! { #[derive(Debug)] pub(crate) struct F: u8 { const A = 1; } }",
+            "m! { fn f() {} }",
+            "m! { impl T for S {} }",
+        ] {
+            assert!(declares_items(&mac(items)), "{items}");
+        }
+        for code in [
+            "println!(\"{}\", 1);",
+            "tokio::select! { v = f => v, }",
+            "assert!(x > 1);",
+            "m! { x + 1 }",
+            "vec![1, 2];",
+        ] {
+            assert!(!declares_items(&mac(code)), "{code}");
+        }
+    }
+
+    #[test]
+    fn a_probe_carries_cfgs_and_lint_levels_and_allows_what_was_expected() {
+        let stmt: Stmt = syn::parse_str(
+            "#[cfg(feature = \"x\")] #[cfg_attr(test, allow(dead_code))] #[allow(unreachable_code)] \
+             #[expect(unused_variables, reason = \"kept\")] #[rustfmt::skip] let a = 1;",
+        )
+        .unwrap();
+        let attrs: Vec<String> = probe_attributes(statement_attributes(&stmt))
+            .into_iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(
+            attrs,
+            [
+                "# [cfg (feature = \"x\")]",
+                "# [cfg_attr (test , allow (dead_code))]",
+                "# [allow (unreachable_code)]",
+                "# [allow (unused_variables)]",
+            ]
+        );
+        let stmt: Stmt = syn::parse_str(
+            "#[cfg_attr(test, expect(unused), rustfmt::skip)] #[cfg_attr(x, doc = \"d\")] a();",
+        )
+        .unwrap();
+        let attrs: Vec<String> = probe_attributes(statement_attributes(&stmt))
+            .into_iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(attrs, ["# [cfg_attr (test , allow (unused))]"]);
     }
 }

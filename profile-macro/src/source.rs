@@ -9,7 +9,16 @@
 
 use proc_macro2::{LineColumn, Span, TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::ItemFn;
+use syn::{Block, Signature, Visibility};
+
+/// The parts of a function the source is taken from: its signature and
+/// the block the user wrote as its body (inside another attribute macro's
+/// expansion, that block, not the one the function has now).
+pub(crate) struct FnParts<'a> {
+    pub(crate) vis: &'a Visibility,
+    pub(crate) sig: &'a Signature,
+    pub(crate) block: &'a Block,
+}
 
 /// The function's place in its file and its text.
 pub(crate) struct FnSource {
@@ -22,10 +31,12 @@ pub(crate) struct FnSource {
 }
 
 impl FnSource {
-    pub(crate) fn of(func: &ItemFn) -> FnSource {
+    pub(crate) fn of(func: &FnParts<'_>) -> FnSource {
         let braces = func.block.brace_token.span;
         let open = braces.open().start();
-        let close_line = braces.close().start().line;
+        // The group's span covers the whole block: its end is the closing
+        // brace, wherever the delimiters' own spans were put.
+        let close_line = braces.join().end().line;
         // The signature row is the line of the function's name: the first
         // signature token may come from elsewhere (a `macro_rules!`
         // definition that writes `pub fn $name`), the name and the body come
@@ -58,7 +69,7 @@ impl FnSource {
 
 /// The lines verbatim from the source file, if it can be read and its
 /// opening brace is where the compiler says.
-fn from_file(func: &ItemFn, first: usize, open: LineColumn, last: usize) -> Option<String> {
+fn from_file(func: &FnParts<'_>, first: usize, open: LineColumn, last: usize) -> Option<String> {
     let path = func.block.brace_token.span.open().local_file()?;
     let file = std::fs::read_to_string(path).ok()?;
     let lines: Vec<&str> = file.lines().collect();
@@ -71,7 +82,7 @@ fn from_file(func: &ItemFn, first: usize, open: LineColumn, last: usize) -> Opti
 
 /// The body's text from the compiler, and the signature laid out from its
 /// tokens' positions; or, without the body's text, everything from tokens.
-fn from_tokens(func: &ItemFn, first: usize, open: LineColumn, last: usize) -> Option<String> {
+fn from_tokens(func: &FnParts<'_>, first: usize, open: LineColumn, last: usize) -> Option<String> {
     let mut head = TokenStream::new();
     func.vis.to_tokens(&mut head);
     func.sig.to_tokens(&mut head);

@@ -1,12 +1,17 @@
-// The report as data: what `render` and `render_json` print, and what tests
-// assert on.
+//! The report as data: what the outputs print, and what tests assert on.
+//!
+//! Built from the collect layer's per-thread tables, summed per function
+//! (`report`), or from one capture's private record (`capture`). Building
+//! it runs with counting suspended, so it never shows in any figure.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::alloc;
-use crate::frame::flush_running_frames;
-use crate::site::Site;
-use crate::thread::{suspended, Counters};
+use crate::collect::call::close_running_lines;
+use crate::collect::capture;
+use crate::collect::record::{self, LineFigures, Record, Table};
+use crate::collect::site::Site;
+use crate::counting::alloc;
+use crate::counting::thread::suspended;
 
 /// Everything memprof measured, one entry per profiled function that ran.
 #[non_exhaustive]
@@ -24,7 +29,8 @@ pub struct Report {
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionReport {
-    /// Path of the function: `module::path::name`.
+    /// Path of the function: `module::path::name`, with a method's type
+    /// (`app::Index::add`, `app::<A as Display>::fmt`).
     pub name: String,
     /// Source file, as `file!()` gives it.
     pub file: String,
@@ -104,15 +110,70 @@ impl FunctionReport {
 /// the report runs with counting suspended: it never shows in any figure.
 pub fn report() -> Report {
     suspended(|| {
-        flush_running_frames();
+        close_running_lines();
         Report {
             allocator_installed: allocator_installed(),
             functions: Site::all()
                 .into_iter()
-                .map(|site| function_report(site, shared_figures(site)))
+                .map(|site| {
+                    let mut sums = vec![LineStats::default(); site.len as usize];
+                    record::for_each_table_of(site, |table| add_table(&mut sums, table));
+                    function_report(site, &sums)
+                })
                 .collect(),
         }
     })
+}
+
+/// Runs `work` and returns its result with the report of what the profiled
+/// functions did inside it, on this thread (and in futures polled on this
+/// thread inside it): nothing from other threads, and nothing from before.
+///
+/// ```text
+/// memprof::install!();
+///
+/// #[memprof::profile]
+/// fn build() -> Vec<u64> {
+///     vec![0; 1024]
+/// }
+///
+/// let (v, report) = memprof::capture(build);
+/// let line = report.function("build").unwrap().line_containing("vec!").unwrap();
+/// assert_eq!(line.stats.unwrap().allocated, 8192);
+/// ```
+pub fn capture<R>(work: impl FnOnce() -> R) -> (R, Report) {
+    let Some(open) = capture::open() else {
+        let result = work();
+        return (result, suspended(empty_report));
+    };
+    let result = work();
+    let report = open.close(|record| Report {
+        allocator_installed: alloc::installed(),
+        functions: Site::all()
+            .into_iter()
+            .filter_map(|site| {
+                let table = record_table(record, site)?;
+                let mut sums = vec![LineStats::default(); site.len as usize];
+                add_table(&mut sums, table);
+                Some(function_report(site, &sums))
+            })
+            .collect(),
+    });
+    (result, report)
+}
+
+/// A report with no functions in it.
+fn empty_report() -> Report {
+    Report {
+        allocator_installed: alloc::installed(),
+        functions: Vec::new(),
+    }
+}
+
+fn record_table(record: &Record, site: &'static Site) -> Option<&'static Table> {
+    let table = record.table(site.id())?;
+    // SAFETY: the capture's record is alive while its report is built.
+    Some(unsafe { &*std::ptr::from_ref(table) })
 }
 
 fn allocator_installed() -> bool {
@@ -124,50 +185,56 @@ fn allocator_installed() -> bool {
     alloc::installed()
 }
 
-/// The rows of `site`, with the figures of line `i` given by `figures(i)`.
-pub(crate) fn function_report(
-    site: &'static Site,
-    figures: impl Fn(usize) -> LineStats,
-) -> FunctionReport {
+/// Adds one thread's table of a function to the sums of its lines.
+fn add_table(sums: &mut [LineStats], table: &Table) {
+    for (sum, line) in sums.iter_mut().zip(table.lines()) {
+        let line = line_stats(line);
+        sum.occurrences += line.occurrences;
+        sum.allocs += line.allocs;
+        sum.allocated += line.allocated;
+        sum.freed += line.freed;
+        sum.increment = sum.increment.wrapping_add(line.increment);
+        sum.peak = sum.peak.max(line.peak);
+        sum.mem_usage = sum.mem_usage.max(line.mem_usage);
+    }
+}
+
+/// One thread's figures of one line.
+fn line_stats(line: &LineFigures) -> LineStats {
+    let read = |cell: &AtomicU64| cell.load(Ordering::Relaxed);
+    let allocated = read(&line.allocated);
+    let freed = read(&line.freed);
+    LineStats {
+        occurrences: read(&line.occurrences),
+        mem_usage: read(&line.mem_usage),
+        // Net bytes: derived, so it can never disagree with the two.
+        increment: allocated.wrapping_sub(freed) as i64,
+        peak: read(&line.peak),
+        allocs: read(&line.allocs),
+        allocated,
+        freed,
+    }
+}
+
+/// The rows of `site`, with the figures of its lines.
+fn function_report(site: &'static Site, figures: &[LineStats]) -> FunctionReport {
     let mut source_lines = site.source.lines();
-    let lines: Vec<LineReport> = (0..site.slots.len())
-        .map(|i| {
-            let stats = figures(i);
-            LineReport {
-                line: site.first_line + i as u32,
-                contents: source_lines.next().unwrap_or("").to_string(),
-                stats: (stats != LineStats::default()).then_some(stats),
-            }
+    let lines: Vec<LineReport> = figures
+        .iter()
+        .enumerate()
+        .map(|(i, stats)| LineReport {
+            line: site.first_line + i as u32,
+            contents: source_lines.next().unwrap_or("").to_string(),
+            stats: (*stats != LineStats::default()).then_some(*stats),
         })
         .collect();
     FunctionReport {
-        name: site.name.to_string(),
+        name: site.name(),
         file: site.file.to_string(),
         calls: lines
             .first()
             .and_then(|l| l.stats)
             .map_or(0, |s| s.occurrences),
         lines,
-    }
-}
-
-fn shared_figures(site: &'static Site) -> impl Fn(usize) -> LineStats {
-    move |i| {
-        let slot = &site.slots[i];
-        let counters = Counters {
-            allocated: slot.allocated.load(Ordering::Relaxed),
-            freed: slot.freed.load(Ordering::Relaxed),
-            allocs: slot.allocs.load(Ordering::Relaxed),
-        };
-        LineStats {
-            occurrences: slot.occurrences.load(Ordering::Relaxed),
-            mem_usage: slot.mem_usage.load(Ordering::Relaxed),
-            // Net bytes: derived, so it can never disagree with the two.
-            increment: counters.net(),
-            peak: slot.peak.load(Ordering::Relaxed),
-            allocs: counters.allocs,
-            allocated: counters.allocated,
-            freed: counters.freed,
-        }
     }
 }

@@ -85,7 +85,7 @@ fn main() {
     let report = memprof::report();
     assert_eq!(report.function("Stack::push").unwrap().calls, 3);
     assert_eq!(report.function("Describe::describe").unwrap().calls, 1);
-    assert_eq!(report.function("Stack::drop").unwrap().calls, 2);
+    assert_eq!(report.function("<Stack as Drop>::drop").unwrap().calls, 2);
     assert_eq!(report.function("Stack::by_value").unwrap().calls, 1);
     assert!(report.function("Stack::capacity_hint").is_none());
 }

@@ -1,23 +1,23 @@
-// The heap over time (`MEMPROF_TIMELINE=heap.svg`), memory_profiler's
-// `mprof run` + `mprof plot`.
-//
-// A sampler thread reads the process-wide counters every `MEMPROF_INTERVAL`
-// and notes which profiled functions were running. Profiled calls only bump
-// their function's counter of running calls (and only while a timeline is
-// recorded), so the profiled code pays nearly nothing. The sampler keeps
-// out of the numbers: it is started with `pthread_create` and stores its
-// samples in memory taken straight from the system allocator, so neither
-// goes through the counting allocator.
+//! The heap over time (`MEMPROF_TIMELINE=heap.svg`), memory_profiler's
+//! `mprof run` + `mprof plot`: the sampler, and what it recorded.
+//!
+//! A sampler thread reads the process-wide counters every
+//! `MEMPROF_INTERVAL` and notes which profiled functions were running.
+//! Profiled calls only bump their function's counter of running calls (and
+//! only while a timeline is recorded), so the profiled code pays nearly
+//! nothing. The sampler keeps out of the numbers: it is started with
+//! `pthread_create` and stores its samples in memory taken straight from
+//! the system allocator, so neither goes through the counting allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::config;
-use crate::site::Site;
-use crate::thread::suspended;
-use crate::totals::exact_live;
+use crate::collect::site::{self, Site};
+use crate::counting::thread::suspended;
+use crate::counting::totals::exact_live;
+use crate::timeline::settings;
 
 const UNDECIDED: u8 = 0;
 const RUNNING: u8 = 1;
@@ -69,7 +69,7 @@ pub(crate) fn ensure_started() {
 #[cold]
 fn decide() {
     let settings = suspended(|| {
-        let (settings, messages) = config::timeline_settings();
+        let (settings, messages) = settings::timeline_settings();
         for message in messages {
             eprintln!("{message}");
         }
@@ -93,29 +93,13 @@ fn decide() {
         return;
     }
     FIRST_CHUNK.store(first, Ordering::Release);
+    site::track_active();
 }
 
 /// Whether a timeline is being recorded.
 #[inline(always)]
 pub(crate) fn recording() -> bool {
     STATE.load(Ordering::Relaxed) == RUNNING
-}
-
-#[inline(always)]
-pub(crate) fn call_started(site: &Site) {
-    if recording() {
-        site.active.fetch_add(1, Ordering::Relaxed);
-        if !site.touched.load(Ordering::Relaxed) {
-            site.touched.store(true, Ordering::Relaxed);
-        }
-    }
-}
-
-#[inline(always)]
-pub(crate) fn call_finished(site: &Site) {
-    if recording() {
-        site.active.fetch_sub(1, Ordering::Relaxed);
-    }
 }
 
 #[cfg(unix)]
@@ -301,7 +285,7 @@ pub(crate) fn finish() -> Option<Timeline> {
         }
         chunk = c.next.load(Ordering::Acquire);
     }
-    let functions = Site::all().iter().map(|s| s.name.to_string()).collect();
+    let functions = Site::all().iter().map(|s| s.name()).collect();
     let program = std::env::args()
         .next()
         .map(|p| {

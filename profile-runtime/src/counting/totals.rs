@@ -1,47 +1,42 @@
-// The counters: what each thread allocated and freed, and from them the
-// process-wide totals.
-//
-// Why not one set of shared counters: `stats_alloc::StatsAlloc` keeps its
-// totals in six shared atomics, and an allocation or a free updates two of
-// them with locked read-modify-writes. Measured on the benchmark machine, that
-// alone made a 64 B alloc+free 4× the cost of `System` on one thread and 12×
-// on two (the cache line bounces between cores). So each thread counts in a
-// block of its own, written only by that thread with plain loads and stores,
-// and the totals are the sum of all blocks, taken when someone asks
-// (`Alloc::stats`, the timeline sampler, a test), which is rare. The same
-// counters serve line attribution (see `thread.rs`), so an allocator call
-// bumps one set of counters, not two.
-//
-// `StatsAlloc<System>` still serves the threads that have no block: a thread
-// allocating while its block is being set up or after its thread-local
-// destructors ran, and threads beyond `BLOCKS`. Its counters are part of the
-// totals; the thread's attribution then counts in its `fallback` block.
-//
-// Mem usage (the live heap at a line) is read on every probe, far too often
-// to sum the blocks. Each thread therefore also publishes its net bytes to one
-// shared counter, `PUBLISHED_LIVE`, whenever they have moved by more than
-// `PUBLISH_STEP` since it last did: Mem usage is that counter plus the reading
-// thread's own unpublished part. It is exact for the thread reading it and
-// within `PUBLISH_STEP` per other thread, at the cost of one locked add per
-// `PUBLISH_STEP` bytes of net change.
-//
-// A block outlives its thread: its counters are cumulative, and when a thread
-// ends it hands the block back (publishing what it had not), for the next
-// thread to continue counting in. No count is ever moved, so a sum taken at
-// any moment neither misses nor doubles anything.
-//
-// Nothing here may panic or allocate: it runs inside `GlobalAlloc`.
+//! The counters: what each thread allocated and freed, and from them the
+//! process-wide totals.
+//!
+//! Why not one set of shared counters: `stats_alloc::StatsAlloc` keeps its
+//! totals in six shared atomics, and an allocation or a free updates two of
+//! them with locked read-modify-writes. Measured on the benchmark machine,
+//! that alone made a 64 B alloc+free 4× the cost of `System` on one thread
+//! and 12× on two (the cache line bounces between cores). So each thread
+//! counts in a block of its own, written only by that thread with plain
+//! loads and stores, and the totals are the sum of all blocks, taken when
+//! someone asks (`heap_stats`, the timeline sampler, a test), which is rare.
+//! The same counters serve line attribution (see `thread.rs`), so an
+//! allocator call bumps one set of counters, not two.
+//!
+//! `SHARED`, a block counted with locked adds, serves the threads that have
+//! no block of their own: a thread allocating while its block is being set
+//! up or after its thread-local destructors ran, and threads beyond
+//! `BLOCKS`. It is part of the totals; the thread's attribution then counts
+//! in its `fallback` block.
+//!
+//! Mem usage (the live heap at a line) is read on every probe, far too often
+//! to sum the blocks. Each thread therefore also publishes its net bytes to
+//! one shared counter, `published_live`, whenever they have moved by more
+//! than `PUBLISH_STEP` since it last did: Mem usage is that counter plus the
+//! reading thread's own unpublished part. It is exact for the thread reading
+//! it and within `PUBLISH_STEP` per other thread, at the cost of one locked
+//! add per `PUBLISH_STEP` bytes of net change.
+//!
+//! A block outlives its thread: its counters are cumulative, and when a
+//! thread ends it hands the block back (publishing what it had not), for the
+//! next thread to continue counting in. No count is ever moved, so a sum
+//! taken at any moment neither misses nor doubles anything.
+//!
+//! Nothing here may panic or allocate: it runs inside `GlobalAlloc`.
 
-use std::alloc::System;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
-use stats_alloc::{Stats, StatsAlloc};
-
-use crate::thread::{with_thread, Counters, ThreadState};
-
-/// The shared-counter allocator for threads without a block.
-pub(crate) static SHARED: StatsAlloc<System> = StatsAlloc::system();
+use crate::counting::thread::{with_thread, Counters, ThreadState};
 
 /// Threads that can count in a block of their own at the same time.
 const BLOCKS: usize = 256;
@@ -55,9 +50,8 @@ pub(crate) const PUBLISH_STEP: i64 = 64 * 1024;
 /// allows for another thread's bytes.
 pub(crate) const COUNT_FIRST_MAX: usize = PUBLISH_STEP as usize;
 
-/// The blocks, and the sum of the net bytes every thread (and `SHARED`) has
-/// published, in one static so that their addresses relative to each other
-/// are fixed.
+/// The blocks, and the sum of the net bytes every thread has published, in
+/// one static so that their addresses relative to each other are fixed.
 //
 // Why: a load whose address shares its offset within a 4 KiB page with a
 // store still waiting in the CPU's store buffer can be held until that store
@@ -88,6 +82,10 @@ static TABLE: Table = Table {
     blocks: [Block::NEW; BLOCKS],
 };
 
+/// The counts of threads without a block of their own (see the module
+/// documentation): bumped with locked adds, since several threads share it.
+static SHARED: Block = Block::NEW;
+
 // Set by the first allocation served by an `Alloc`. False at exit means the
 // program never installed one, and the report says so instead of zeros.
 static INSTALLED: AtomicBool = AtomicBool::new(false);
@@ -97,10 +95,8 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 /// each, so that neighbours' writes (and the adjacent-line prefetcher) do
 /// not bounce them.
 ///
-/// The first three are what attribution reads, in its terms: a realloc is
-/// one allocation of the new size and one free of the old. stats_alloc's
-/// terms (a realloc counts only the change in size) follow from them and
-/// `overlap`.
+/// Counted in attribution's terms: a realloc is one allocation call of the
+/// new size and one free of the old, plus one reallocation.
 #[repr(C, align(128))]
 pub(crate) struct Block {
     allocs: AtomicU64,
@@ -108,13 +104,8 @@ pub(crate) struct Block {
     freed: AtomicU64,
     deallocations: AtomicU64,
     reallocations: AtomicU64,
-    /// The smaller of old and new size, summed over reallocs: the part of
-    /// `allocated` and `freed` that stats_alloc does not count.
-    overlap: AtomicU64,
-    /// Signed, stored as its two's complement: one `bump` serves it.
-    bytes_reallocated: AtomicU64,
     /// Net bytes (`allocated - freed`) when the block last published them
-    /// to `PUBLISHED_LIVE`: what is in it from this block.
+    /// to `published_live`: what is in it from this block.
     published: AtomicI64,
     owned: AtomicBool,
 }
@@ -137,18 +128,9 @@ impl Block {
         freed: AtomicU64::new(0),
         deallocations: AtomicU64::new(0),
         reallocations: AtomicU64::new(0),
-        overlap: AtomicU64::new(0),
-        bytes_reallocated: AtomicU64::new(0),
         published: AtomicI64::new(0),
         owned: AtomicBool::new(false),
     };
-
-    /// Allocation calls and bytes freed: what changes when the owner
-    /// allocates or frees anything.
-    #[inline(always)]
-    pub(crate) fn activity(&self) -> (u64, u64) {
-        (self.allocs(), self.freed())
-    }
 
     #[inline(always)]
     pub(crate) fn attribution_counters(&self) -> Counters {
@@ -180,7 +162,7 @@ impl Block {
     /// Net bytes of the block: what its owners allocated minus what they
     /// freed.
     #[inline(always)]
-    fn net(&self) -> i64 {
+    pub(crate) fn net(&self) -> i64 {
         self.net_at(self.allocated.load(Ordering::Relaxed))
     }
 
@@ -254,14 +236,9 @@ impl Block {
             self.publish_now(t);
         }
         bump(&self.reallocations, 1);
-        bump(&self.overlap, old_size.min(new_size) as u64);
-        bump(
-            &self.bytes_reallocated,
-            new_size.wrapping_sub(old_size) as u64,
-        );
     }
 
-    /// Net bytes not yet in `PUBLISHED_LIVE`, given the block's net bytes.
+    /// Net bytes not yet in `published_live`, given the block's net bytes.
     #[inline(always)]
     fn unpublished(&self, net: i64) -> i64 {
         net.wrapping_sub(self.published())
@@ -272,7 +249,7 @@ impl Block {
         self.published.load(Ordering::Relaxed)
     }
 
-    /// Adds the net bytes not yet published to `PUBLISHED_LIVE`.
+    /// Adds the net bytes not yet published to `published_live`.
     #[cold]
     #[inline(never)]
     fn publish(&self, t: &ThreadState, net: i64) {
@@ -285,18 +262,67 @@ impl Block {
         }
     }
 
-    /// The block's counters in stats_alloc's terms.
-    fn stats(&self) -> Stats {
-        let overlap = self.overlap.load(Ordering::Relaxed);
+    /// The block's counts, read by another thread.
+    fn totals(&self) -> Totals {
         let allocs = self.allocs.load(Ordering::Relaxed);
         let reallocations = self.reallocations.load(Ordering::Relaxed);
-        Stats {
-            allocations: allocs.wrapping_sub(reallocations) as usize,
-            deallocations: self.deallocations.load(Ordering::Relaxed) as usize,
-            reallocations: reallocations as usize,
-            bytes_allocated: self.allocated.load(Ordering::Relaxed).wrapping_sub(overlap) as usize,
-            bytes_deallocated: self.freed.load(Ordering::Relaxed).wrapping_sub(overlap) as usize,
-            bytes_reallocated: self.bytes_reallocated.load(Ordering::Relaxed) as i64 as isize,
+        Totals {
+            allocations: allocs.wrapping_sub(reallocations),
+            deallocations: self.deallocations.load(Ordering::Relaxed),
+            reallocations,
+            allocated: self.allocated.load(Ordering::Relaxed),
+            freed: self.freed.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Counts in `SHARED`, which several threads write: locked adds.
+    fn count_shared(&self, call: SharedCall) {
+        let add = |cell: &AtomicU64, by: u64| {
+            if by != 0 {
+                cell.fetch_add(by, Ordering::Relaxed);
+            }
+        };
+        add(&self.allocs, call.allocs);
+        add(&self.allocated, call.allocated);
+        add(&self.freed, call.freed);
+        add(&self.deallocations, call.deallocations);
+        add(&self.reallocations, call.reallocations);
+    }
+}
+
+/// One allocator call counted in `SHARED`.
+#[derive(Clone, Copy, Default)]
+struct SharedCall {
+    allocs: u64,
+    allocated: u64,
+    freed: u64,
+    deallocations: u64,
+    reallocations: u64,
+}
+
+/// Process-wide counts of allocator calls and bytes, summed over blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Totals {
+    /// Blocks allocated (a realloc is not one).
+    pub(crate) allocations: u64,
+    /// Blocks freed.
+    pub(crate) deallocations: u64,
+    /// Reallocations.
+    pub(crate) reallocations: u64,
+    /// Gross bytes allocated (a realloc counts its new size).
+    pub(crate) allocated: u64,
+    /// Gross bytes freed (a realloc counts its old size).
+    pub(crate) freed: u64,
+}
+
+impl Totals {
+    fn plus(self, other: Totals) -> Totals {
+        Totals {
+            allocations: self.allocations.wrapping_add(other.allocations),
+            deallocations: self.deallocations.wrapping_add(other.deallocations),
+            reallocations: self.reallocations.wrapping_add(other.reallocations),
+            allocated: self.allocated.wrapping_add(other.allocated),
+            freed: self.freed.wrapping_add(other.freed),
         }
     }
 }
@@ -311,7 +337,8 @@ pub(crate) static UNCLAIMED: Block = Block::NEW;
 pub(crate) struct Counting<'a> {
     pub(crate) thread: &'a ThreadState,
     pub(crate) block: &'a Block,
-    /// The call goes through `SHARED`, which counts it in the totals.
+    /// The thread has no block of its own: the call also counts in
+    /// `SHARED`, for the totals.
     pub(crate) shared: bool,
 }
 
@@ -319,7 +346,16 @@ impl Counting<'_> {
     #[inline(always)]
     pub(crate) fn alloc(&self, size: usize) {
         self.block.count_alloc(self.thread, size);
-        self.publish_if_shared(size as i64);
+        if self.shared {
+            self.count_shared(
+                SharedCall {
+                    allocs: 1,
+                    allocated: size as u64,
+                    ..SharedCall::default()
+                },
+                size as i64,
+            );
+        }
     }
 
     /// True when the block must publish after the free (`publish_now`).
@@ -327,28 +363,48 @@ impl Counting<'_> {
     #[must_use]
     pub(crate) fn dealloc(&self, size: usize) -> bool {
         let publish = self.block.count_dealloc(self.thread, size);
-        self.publish_if_shared((size as i64).wrapping_neg());
+        if self.shared {
+            self.count_shared(
+                SharedCall {
+                    freed: size as u64,
+                    deallocations: 1,
+                    ..SharedCall::default()
+                },
+                (size as i64).wrapping_neg(),
+            );
+        }
         publish
     }
 
     #[inline(always)]
     pub(crate) fn realloc(&self, old_size: usize, new_size: usize) {
         self.block.count_realloc(self.thread, old_size, new_size);
-        self.publish_if_shared((new_size as i64).wrapping_sub(old_size as i64));
+        if self.shared {
+            self.count_shared(
+                SharedCall {
+                    allocs: 1,
+                    allocated: new_size as u64,
+                    freed: old_size as u64,
+                    reallocations: 1,
+                    ..SharedCall::default()
+                },
+                (new_size as i64).wrapping_sub(old_size as i64),
+            );
+        }
     }
 
-    /// A call through the shared counters publishes its change in net bytes
-    /// at once (a block publishes in steps, from its own counting).
-    #[inline(always)]
-    fn publish_if_shared(&self, change: i64) {
-        if self.shared {
-            TABLE.published_live.fetch_add(change, Ordering::Relaxed);
-            // The block (the thread's `fallback`) has then nothing
-            // unpublished, which spares `own_unpublished` a test.
-            self.block
-                .published
-                .store(self.block.net(), Ordering::Relaxed);
-        }
+    /// A call of a thread without a block of its own: counted in `SHARED`
+    /// for the totals, and its change in net bytes published at once.
+    #[cold]
+    #[inline(never)]
+    fn count_shared(&self, call: SharedCall, change: i64) {
+        SHARED.count_shared(call);
+        TABLE.published_live.fetch_add(change, Ordering::Relaxed);
+        // The block (the thread's `fallback`) has then nothing unpublished,
+        // which spares `own_unpublished` a test.
+        self.block
+            .published
+            .store(self.block.net(), Ordering::Relaxed);
     }
 }
 
@@ -372,6 +428,8 @@ pub(crate) fn own_block(t: &ThreadState) -> Option<Counting<'_>> {
 /// counts in the shared counters.
 pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
     if ptr::eq(t.counters.get(), &UNCLAIMED) {
+        // Only an allocation served by an `Alloc` comes here first.
+        INSTALLED.store(true, Ordering::Relaxed);
         claim(t);
     }
     Counting {
@@ -383,10 +441,18 @@ pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
     }
 }
 
+/// Makes sure the calling thread counts somewhere for good (a block of its
+/// own, or its fallback), so that the block a running call reads stays the
+/// same until the call ends.
+pub(crate) fn settle(t: &ThreadState) {
+    if ptr::eq(t.counters.get(), &UNCLAIMED) {
+        claim(t);
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn claim(t: &ThreadState) {
-    INSTALLED.store(true, Ordering::Relaxed);
     // Until the block is ours and the release at thread exit is arranged,
     // this thread counts in the shared counters: registering a thread-local
     // destructor may allocate, and that allocation comes back here.
@@ -414,7 +480,10 @@ struct Release;
 impl Drop for Release {
     fn drop(&mut self) {
         with_thread(|t| {
-            if t.shared.get() {
+            // A call still running on this thread (a profiled function called
+            // from another thread local's destructor) keeps reading this
+            // block: then it stays this thread's, and is not reused.
+            if t.shared.get() || !t.measuring.get().is_null() {
                 return;
             }
             // SAFETY: not shared and claimed, so a static block.
@@ -435,6 +504,12 @@ pub(crate) fn installed() -> bool {
     INSTALLED.load(Ordering::Relaxed)
 }
 
+/// The sum of the net bytes every thread has published.
+#[inline(always)]
+pub(crate) fn published_live() -> i64 {
+    TABLE.published_live.load(Ordering::Relaxed)
+}
+
 /// Live heap bytes of the whole process for Mem usage: exact for the calling
 /// thread's own allocations, within `PUBLISH_STEP` per other thread.
 #[inline(always)]
@@ -446,14 +521,10 @@ pub(crate) fn process_live(t: &ThreadState) -> u64 {
 /// change while the thread neither allocates nor frees).
 #[inline(always)]
 pub(crate) fn live_with(own_unpublished: i64) -> u64 {
-    TABLE
-        .published_live
-        .load(Ordering::Relaxed)
-        .wrapping_add(own_unpublished)
-        .max(0) as u64
+    published_live().wrapping_add(own_unpublished).max(0) as u64
 }
 
-/// The calling thread's net bytes not yet in `PUBLISHED_LIVE`.
+/// The calling thread's net bytes not yet in `published_live`.
 #[inline(always)]
 pub(crate) fn own_unpublished(t: &ThreadState) -> i64 {
     own_unpublished_at(t, t.block().net())
@@ -464,27 +535,20 @@ pub(crate) fn own_unpublished(t: &ThreadState) -> i64 {
 #[inline(always)]
 pub(crate) fn own_unpublished_at(t: &ThreadState, net: i64) -> i64 {
     // Zero for a thread counting in the shared counters: they publish at
-    // once, and its `fallback` block keeps step (`publish_if_shared`).
+    // once, and its `fallback` block keeps step (`count_shared`).
     t.block().unpublished(net)
 }
 
 /// Exact process-wide totals: the shared counters plus every block.
-pub(crate) fn totals() -> Stats {
-    let mut sum = SHARED.stats();
-    for block in &TABLE.blocks {
-        let b = block.stats();
-        sum.allocations = sum.allocations.wrapping_add(b.allocations);
-        sum.deallocations = sum.deallocations.wrapping_add(b.deallocations);
-        sum.reallocations = sum.reallocations.wrapping_add(b.reallocations);
-        sum.bytes_allocated = sum.bytes_allocated.wrapping_add(b.bytes_allocated);
-        sum.bytes_deallocated = sum.bytes_deallocated.wrapping_add(b.bytes_deallocated);
-        sum.bytes_reallocated = sum.bytes_reallocated.wrapping_add(b.bytes_reallocated);
-    }
-    sum
+pub(crate) fn totals() -> Totals {
+    TABLE
+        .blocks
+        .iter()
+        .fold(SHARED.totals(), |sum, block| sum.plus(block.totals()))
 }
 
 /// Exact live heap bytes of the whole process.
 pub(crate) fn exact_live() -> u64 {
-    let s = totals();
-    (s.bytes_allocated as u64).saturating_sub(s.bytes_deallocated as u64)
+    let t = totals();
+    t.allocated.saturating_sub(t.freed)
 }

@@ -1,41 +1,10 @@
-// The report as a memprof-style table: a pure function of the report, so
-// tests compare strings.
+//! The report as a memory_profiler-style table: a pure function of the
+//! report, so tests compare strings.
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 
 use crate::report::{FunctionReport, LineStats, Report};
-use crate::units::format_bytes;
-
-/// The unit byte figures are shown in.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Unit {
-    /// The largest unit in which the value is at least 1 (the default).
-    #[default]
-    Auto,
-    /// Bytes.
-    B,
-    /// Kibibytes (1,024 bytes).
-    KiB,
-    /// Mebibytes (1,048,576 bytes).
-    MiB,
-    /// Gibibytes (1,073,741,824 bytes).
-    GiB,
-}
-
-impl Unit {
-    /// Parses `auto`, `B`, `KiB`, `MiB` or `GiB` (case-insensitive).
-    pub fn parse(text: &str) -> Option<Unit> {
-        match text.to_ascii_lowercase().as_str() {
-            "auto" => Some(Unit::Auto),
-            "b" => Some(Unit::B),
-            "kib" => Some(Unit::KiB),
-            "mib" => Some(Unit::MiB),
-            "gib" => Some(Unit::GiB),
-            _ => None,
-        }
-    }
-}
+use crate::units::{format_bytes, Unit};
 
 /// How [`render_with`] shows byte figures.
 #[non_exhaustive]

@@ -1,10 +1,12 @@
-// The report as JSON (`MEMPROF_FORMAT=json`): exact integer bytes, for tools.
-//
-// Hand-written rather than serde: the shape is small and fixed, and the
-// runtime stays free of dependencies beyond the ones the design names.
+//! The report as JSON (`MEMPROF_FORMAT=json`): exact integer bytes, for
+//! tools. A pure function of the report.
+//!
+//! Hand-written rather than serde: the shape is small and fixed, and the
+//! runtime stays free of dependencies beyond the ones the design names.
 
 use std::fmt::Write;
 
+use crate::json_string::push_string;
 use crate::report::Report;
 
 /// The report as one JSON document:
@@ -64,23 +66,4 @@ pub fn render_json(report: &Report) -> String {
     }
     out.push_str("]}\n");
     out
-}
-
-/// Appends `text` as a JSON string literal.
-pub(crate) fn push_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

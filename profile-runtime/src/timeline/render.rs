@@ -1,15 +1,14 @@
-// The timeline as a plot (SVG, drawn with plotters) or as data (JSON): pure
-// functions of the recorded timeline, so tests compare their output.
+//! The timeline as a plot (SVG, drawn with plotters) or as data (JSON): pure
+//! functions of the recorded timeline, so tests compare their output.
 
 use std::fmt::Write;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::json::push_string;
-use crate::render::Unit;
-use crate::timeline::{Span, Timeline};
-use crate::units::{auto_unit, format_bytes};
+use crate::json_string::push_string;
+use crate::timeline::sampler::{Span, Timeline};
+use crate::units::{auto_unit, format_bytes, Unit};
 
 /// Colours of function spans, in first-call order (wrapping).
 const PALETTE: [RGBColor; 6] = [
@@ -186,7 +185,7 @@ fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::Sample;
+    use crate::timeline::sampler::Sample;
     use std::time::Duration;
 
     fn sample_timeline() -> Timeline {

@@ -1,24 +1,73 @@
-// Per-thread state: what the allocator counts and the probes read.
-//
-// Why thread-local: attribution must not see other threads' allocations, and
-// a thread-local bump costs well under a nanosecond where a shared atomic
-// would bounce a cache line between cores. The `const` initialiser and the
-// absence of any `Drop` type make this a plain TLS access with no lazy
-// initialisation and no destructor registration, so the allocator can touch
-// it at any moment, including during thread start-up and teardown.
-//
-// The counters themselves live in the thread's block (`totals.rs`), which
-// also makes the process-wide totals: one set of counters, bumped once per
-// allocator call, serves both. The attribution view of them subtracts
-// `excluded`: what the thread did while counting was suspended (the
-// profiler's own work) and the jump when the thread moves to another block.
+//! Per-thread state: what the allocator counts and the probes read.
+//!
+//! Why thread-local: attribution must not see other threads' allocations, and
+//! a thread-local bump costs well under a nanosecond where a shared atomic
+//! would bounce a cache line between cores. The `const` initialiser and the
+//! absence of any `Drop` type make this a plain TLS access with no lazy
+//! initialisation and no destructor registration, so the allocator can touch
+//! it at any moment, including during thread start-up and teardown.
+//!
+//! The counters themselves live in the thread's block (`totals.rs`), which
+//! also makes the process-wide totals: one set of counters, bumped once per
+//! allocator call, serves both. The attribution view of them subtracts
+//! `excluded`: what the thread did while counting was suspended (the
+//! profiler's own work) and the jump when the thread moves to another block.
+//!
+//! Data flows up from here: the collect layer reads the counters at line
+//! boundaries, and keeps its own per-thread record behind `collector`,
+//! which this layer never looks into.
 
 use std::cell::Cell;
 use std::ptr;
 
-use crate::frame::{shift_line_starts, FrameCore};
-use crate::totals::{Block, PUBLISH_STEP, UNCLAIMED};
+use crate::counting::totals::{Block, PUBLISH_STEP, UNCLAIMED};
 
+/// A line being measured: the thread's raw counters when it started. The
+/// collect layer embeds one at the start of every running call; this layer
+/// keeps them in a chain (innermost first) so that it can move their starts
+/// when the counters jump for reasons that are no line's.
+#[repr(C)]
+#[derive(Debug)]
+pub(crate) struct Measurement {
+    /// Allocation calls when the line started.
+    pub(crate) allocs: u64,
+    /// Bytes freed when the line started.
+    pub(crate) freed: u64,
+    /// Bytes allocated when the line started.
+    pub(crate) allocated: u64,
+    /// The next measurement outwards on this thread, or null.
+    pub(crate) outer: *mut Measurement,
+}
+
+impl Measurement {
+    /// A measurement starting at zero counters, linked nowhere.
+    pub(crate) const ZERO: Measurement = Measurement {
+        allocs: 0,
+        freed: 0,
+        allocated: 0,
+        outer: ptr::null_mut(),
+    };
+
+    /// Starts measuring afresh from `now`.
+    #[inline(always)]
+    pub(crate) fn restart(&mut self, now: Counters) {
+        self.allocs = now.allocs;
+        self.freed = now.freed;
+        self.allocated = now.allocated;
+    }
+
+    /// The counters the measurement started from.
+    #[inline(always)]
+    pub(crate) fn start(&self) -> Counters {
+        Counters {
+            allocated: self.allocated,
+            freed: self.freed,
+            allocs: self.allocs,
+        }
+    }
+}
+
+/// One thread's counting state.
 pub(crate) struct ThreadState {
     /// The block this thread counts in: one of `totals.rs`'s, or `fallback`
     /// while it has none; `UNCLAIMED` until the thread's first allocation.
@@ -54,8 +103,11 @@ pub(crate) struct ThreadState {
     /// began.
     suspend_start: Cell<Counters>,
     suspend_high: Cell<i64>,
-    /// The innermost profiled frame running on this thread, or null.
-    pub(crate) top: Cell<*const FrameCore>,
+    /// The innermost line being measured on this thread (a running call's),
+    /// or null.
+    pub(crate) measuring: Cell<*mut Measurement>,
+    /// The collect layer's record of this thread, opaque here.
+    pub(crate) collector: Cell<*const ()>,
 }
 
 impl ThreadState {
@@ -72,7 +124,8 @@ impl ThreadState {
             suspended: Cell::new(0),
             suspend_start: Cell::new(Counters::ZERO),
             suspend_high: Cell::new(0),
-            top: Cell::new(ptr::null()),
+            measuring: Cell::new(ptr::null_mut()),
+            collector: Cell::new(ptr::null()),
         }
     }
 
@@ -92,7 +145,7 @@ impl ThreadState {
     /// What this thread allocated and freed outside the profiler's own work.
     #[inline(always)]
     pub(crate) fn snapshot(&self) -> Counters {
-        self.raw().minus(self.excluded.get())
+        self.raw().since(self.excluded.get())
     }
 
     /// This thread's live bytes: what it allocated minus what it freed. It can
@@ -102,16 +155,23 @@ impl ThreadState {
         self.snapshot().net()
     }
 
+    /// Net bytes of the attribution view's exclusions: raw net minus this is
+    /// `live()`.
+    #[inline(always)]
+    pub(crate) fn excluded_net(&self) -> i64 {
+        self.excluded.get().net()
+    }
+
     /// The highest `live()` since the last `set_high`.
     #[inline(always)]
     pub(crate) fn high(&self) -> i64 {
         self.high_raw(self.raw().net())
-            .wrapping_sub(self.excluded.get().net())
+            .wrapping_sub(self.excluded_net())
     }
 
     #[inline(always)]
     pub(crate) fn set_high(&self, high: i64) {
-        self.set_high_raw(high.wrapping_add(self.excluded.get().net()));
+        self.set_high_raw(high.wrapping_add(self.excluded_net()));
     }
 
     #[inline(always)]
@@ -158,10 +218,19 @@ impl ThreadState {
     }
 
     /// Leaves `by`, a jump of the raw counters that is no line's, out of
-    /// attribution: out of the thread's view and out of the running lines.
+    /// attribution: out of the thread's view and out of the lines being
+    /// measured.
     fn exclude(&self, by: Counters) {
         self.excluded.set(self.excluded.get().plus(by));
-        shift_line_starts(self, by);
+        let mut m = self.measuring.get();
+        while !m.is_null() {
+            // SAFETY: measurements on the chain are alive until they unlink
+            // themselves, and only this thread reaches them.
+            let measurement = unsafe { &mut *m };
+            let start = measurement.start().plus(by);
+            measurement.restart(start);
+            m = measurement.outer;
+        }
     }
 
     /// Moves the thread's counting to `block`, keeping the attribution view
@@ -172,7 +241,7 @@ impl ThreadState {
         self.counters.set(block);
         self.own_block.set(if shared { ptr::null() } else { block });
         self.shared.set(shared);
-        self.exclude(self.raw().minus(before));
+        self.exclude(self.raw().since(before));
         // SAFETY: `block` is a static block or this thread's `fallback`.
         self.set_published((!shared).then(|| unsafe { &*block }.published()));
         self.set_high(high);
@@ -197,6 +266,8 @@ impl Counters {
         allocs: 0,
     };
 
+    /// What happened between `earlier` and `self`.
+    #[inline(always)]
     pub(crate) fn since(self, earlier: Counters) -> Counters {
         Counters {
             allocated: self.allocated.wrapping_sub(earlier.allocated),
@@ -205,10 +276,7 @@ impl Counters {
         }
     }
 
-    pub(crate) fn minus(self, other: Counters) -> Counters {
-        self.since(other)
-    }
-
+    #[inline(always)]
     pub(crate) fn plus(self, other: Counters) -> Counters {
         Counters {
             allocated: self.allocated.wrapping_add(other.allocated),
@@ -221,10 +289,6 @@ impl Counters {
     #[inline(always)]
     pub(crate) fn net(self) -> i64 {
         self.allocated.wrapping_sub(self.freed) as i64
-    }
-
-    pub(crate) fn is_zero(self) -> bool {
-        self == Counters::ZERO
     }
 }
 
@@ -243,13 +307,12 @@ pub(crate) fn with_thread<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
 /// This thread's state, for the allocator and the probes. Only its address
 /// passes through the thread-local accessor: a closure holding their work
 /// would make the accessor too big to be inlined, and LLVM then calls it out
-/// of line (it did, four times in the seed benchmark's loop, when a probe
-/// grew by a few instructions).
+/// of line.
 #[inline(always)]
 pub(crate) fn this_thread<'a>() -> Option<&'a ThreadState> {
     // SAFETY: a `const` thread local without a destructor lives as long as
     // its thread, and the reference does not leave the thread: callers use
-    // it within one allocator call or one probe.
+    // it within one allocator call, one probe or one call of a function.
     with_thread(|t| t as *const ThreadState).map(|t| unsafe { &*t })
 }
 

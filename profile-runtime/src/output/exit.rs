@@ -1,48 +1,40 @@
-// Printing the report when the process exits.
-//
-// `atexit` handlers run on return from `main`, on `std::process::exit` and
-// after a panic in `main` (the runtime exits with 101 through `exit`); not on
-// `abort` or a fatal signal, where no report is printed.
+//! Printing the report when the process exits, and starting what runs
+//! from the first profiled call on (the exit report, the timeline).
+//!
+//! `atexit` handlers run on return from `main`, on `std::process::exit` and
+//! after a panic in `main` (the runtime exits with 101 through `exit`); not
+//! on `abort` or a fatal signal, where no report is printed.
 
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::config::{self, Format, TimelineFormat};
-use crate::json::render_json;
-use crate::render::render_with;
+use crate::counting::thread::suspended;
+use crate::output::json::render_json;
+use crate::output::settings::{self, Format};
+use crate::output::table::{render_with, MISSING_ALLOCATOR};
 use crate::report::report;
-use crate::thread::suspended;
-use crate::timeline;
-use crate::timeline_render;
-
-static HOOKED: AtomicBool = AtomicBool::new(false);
+use crate::timeline::render as timeline_render;
+use crate::timeline::sampler;
+use crate::timeline::settings::{timeline_settings, TimelineFormat};
 
 extern "C" {
     fn atexit(callback: extern "C" fn()) -> std::os::raw::c_int;
 }
 
-/// Arranges for the report to be printed at exit; once per process.
-#[inline(always)]
-pub(crate) fn ensure_report_at_exit() {
-    if !HOOKED.load(Ordering::Relaxed) {
-        hook();
-    }
-}
-
-#[cold]
-fn hook() {
-    if !HOOKED.swap(true, Ordering::AcqRel) {
+/// Runs once, on the process's first profiled call (every site is given it
+/// by `#[profile]`'s code): arranges for the report to be printed at exit,
+/// and starts the timeline if one is asked for.
+pub(crate) fn first_call() {
+    suspended(|| {
         // SAFETY: registering a plain `extern "C" fn` with the C runtime.
         let status = unsafe { atexit(report_at_exit) };
         if status != 0 {
-            suspended(|| {
-                eprintln!(
-                    "memprof: could not register the exit report (atexit failed); call \
-                     `memprof::print_report()` at the end of main instead"
-                )
-            });
+            eprintln!(
+                "memprof: could not register the exit report (atexit failed); call \
+                 `memprof::print_report()` at the end of main instead"
+            );
         }
-    }
+    });
+    sampler::ensure_started();
 }
 
 extern "C" fn report_at_exit() {
@@ -57,7 +49,7 @@ extern "C" fn report_at_exit() {
 /// file `MEMPROF_OUTPUT` names, as a table or as JSON (`MEMPROF_FORMAT`).
 pub fn print_report() {
     suspended(|| {
-        let (settings, messages) = config::output_settings();
+        let (settings, messages) = settings::output_settings();
         let mut stderr = std::io::stderr().lock();
         for message in &messages {
             let _ = writeln!(stderr, "{message}");
@@ -68,7 +60,7 @@ pub fn print_report() {
             Format::Json => render_json(&report),
         };
         if settings.format == Format::Json && !report.allocator_installed {
-            let _ = writeln!(stderr, "{}", crate::render::MISSING_ALLOCATOR);
+            let _ = writeln!(stderr, "{MISSING_ALLOCATOR}");
         }
         match &settings.output {
             None => {
@@ -95,10 +87,10 @@ pub fn print_report() {
 /// Writes the heap-over-time plot (or its samples) where
 /// `MEMPROF_TIMELINE` says, if a timeline was recorded.
 fn write_timeline(stderr: &mut impl Write) {
-    let Some(timeline) = timeline::finish() else {
+    let Some(timeline) = sampler::finish() else {
         return;
     };
-    let (Some(settings), _) = config::timeline_settings() else {
+    let (Some(settings), _) = timeline_settings() else {
         return;
     };
     let text = match settings.format {

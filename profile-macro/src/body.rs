@@ -1,0 +1,467 @@
+// The transform of one function: its statics, the call around its body,
+// and the marker that moves attribution to the closing brace.
+
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+use syn::{parse_quote, Attribute, Block, Expr, Meta, ReturnType, Signature, Stmt, Visibility};
+
+use crate::args::{self, Args};
+use crate::params;
+use crate::probes::{declares_items, respan_ends, statement_attributes, Probes};
+use crate::source::{FnParts, FnSource};
+use crate::stacked::{self, UserBody};
+
+/// What `#[profile]` accepts, for error messages.
+pub(crate) const SUPPORTED: &str = "#[memprof::profile] goes on a function or method with a \
+                                    body, an `impl` block, a trait with default methods, or an \
+                                    inline module";
+
+/// A function with a body, wherever it is written (a free function, a
+/// method, a trait's default method).
+pub(crate) struct Function {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) sig: Signature,
+    pub(crate) block: Block,
+}
+
+// Input:
+//     fn name(params) -> R { stmts; tail }
+// Output:
+//     fn name(params') -> R {
+//         fn __memprof_here() -> &'static str { type_name_of_val(&__memprof_here) }
+//         static __MEMPROF_SITE: Site = site(__memprof_here, module_path!(), file!(), ..);
+//         let mut __memprof_storage = MaybeUninit::uninit();
+//         let __memprof_call = Call::enter(&mut __memprof_storage, &__MEMPROF_SITE);
+//         let __memprof_probe = __memprof_call.probe();
+//         let param = param; ...
+//         probe(line of stmt); stmt; ...
+//         probe(line of tail);
+//         { let __memprof_close = CloseMarker::new(__memprof_probe, N - 1); tail }
+//     }
+// The call guard is declared before everything of the body, so it drops
+// after the body's locals and the rebound parameters, on every exit path,
+// unwinding included. The close marker drops right after the tail is
+// computed, before those locals drop, so their frees show on the
+// closing-brace line.
+//
+// An `async fn`'s body runs in its future instead:
+//     async fn name(params') -> R {
+//         fn __memprof_here ..; static ..;
+//         Instrumented::new(&__MEMPROF_SITE, async move {
+//             let __memprof_probe = Probe::current(&__MEMPROF_SITE);
+//             let param = param; ...
+//             if false { let __memprof_return: R = loop {}; return __memprof_return; }
+//             probe(..); stmt; ...; { let __memprof_close = ..; tail }
+//         }).await
+//     }
+// The never-taken `return` tells inference the block's output type, as the
+// function's signature did for the body (tracing's "fake return edge").
+pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
+    let user_body = stacked::find(&func.block);
+    let path = match user_body {
+        UserBody::Own => Vec::new(),
+        UserBody::Nested(path) => path,
+        UserBody::Hidden => {
+            return Err(syn::Error::new(
+                func.sig.ident.span(),
+                "memprof: this function's body was rewritten by an attribute macro above \
+                 `#[memprof::profile]`, and memprof cannot see the code you wrote in it; put \
+                 `#[memprof::profile]` first, above the other attributes",
+            ))
+        }
+    };
+    let nested = !path.is_empty();
+    let (user_block, in_future) = {
+        let (block, in_async) = stacked::follow(&mut func.block, &path);
+        (
+            block.clone(),
+            in_async || (!nested && func.sig.asyncness.is_some()),
+        )
+    };
+    let source = FnSource::of(&FnParts {
+        vis: &func.vis,
+        sig: &func.sig,
+        block: &user_block,
+    });
+    let span = func.sig.ident.span();
+    let site = Ident::new("__MEMPROF_SITE", Span::call_site());
+    let probe = Ident::new("__memprof_probe", Span::mixed_site());
+    let statics = statics(&source, args, span, &site);
+
+    // Parameters are the function's own only when nothing rewrote it.
+    let rebinding = (!nested).then(|| params::rebind(&mut func.sig));
+    let mut body = user_block;
+    if rebinding.as_ref().is_some_and(|r| r.renames_self) {
+        params::rename_self(&mut body);
+    }
+    let mut probes = Probes {
+        probe: &probe,
+        source: &source,
+    };
+    probes.visit_block_mut(&mut body);
+    place_close_marker(&mut body.stmts, &probes);
+    let rebinds = rebinding.map(|r| r.statements).unwrap_or_default();
+    let stmts = &body.stmts;
+
+    if !in_future {
+        // A synchronous call around the user's block.
+        let storage = Ident::new("__memprof_storage", Span::mixed_site());
+        let call = Ident::new("__memprof_call", Span::mixed_site());
+        let entry = quote_spanned! {Span::mixed_site()=>
+            let mut #storage = ::memprof::__private::MaybeUninit::uninit();
+            let #call = ::memprof::__private::Call::enter(&mut #storage, &#site);
+            let #probe = #call.probe();
+        };
+        let new_block: Block = parse_quote!({ #entry #rebinds #(#stmts)* });
+        let (target, _) = stacked::follow(&mut func.block, &path);
+        *target = with_braces_of(new_block, target);
+        prepend(&mut func.block, statics);
+        return Ok(());
+    }
+
+    let current = quote_spanned! {Span::mixed_site()=>
+        let #probe = ::memprof::__private::Probe::current(&#site);
+    };
+    if nested {
+        // The other macro's future: wrapped, so that each of its polls is a
+        // slice of the call; the user's block inside it finds the call.
+        let new_block: Block = parse_quote!({ #current #rebinds #(#stmts)* });
+        {
+            let (target, _) = stacked::follow(&mut func.block, &path);
+            *target = with_braces_of(new_block, target);
+        }
+        let future = stacked::async_on_path(&mut func.block, &path)
+            .expect("the path goes through an async block");
+        let inner = future.clone();
+        *future = parse_generated(quote! {
+            ::memprof::__private::Instrumented::new(&#site, #inner)
+        });
+        prepend(&mut func.block, statics);
+        return Ok(());
+    }
+    let fake_return = fake_return_edge(&func.sig.output);
+    let wrapped: Block = parse_generated(quote! {{
+        #statics
+        ::memprof::__private::Instrumented::new(&#site, async move {
+            #current
+            #rebinds
+            #fake_return
+            #(#stmts)*
+        })
+        .await
+    }});
+    func.block = with_braces_of(wrapped, &func.block);
+    Ok(())
+}
+
+fn parse_generated<T: syn::parse::Parse>(tokens: TokenStream) -> T {
+    syn::parse2(tokens).expect("memprof generates valid Rust")
+}
+
+/// `block` with the braces (and so the span) of `like`.
+fn with_braces_of(mut block: Block, like: &Block) -> Block {
+    block.brace_token = like.brace_token;
+    block
+}
+
+/// Puts `tokens` (items) before the block's statements.
+fn prepend(block: &mut Block, tokens: TokenStream) {
+    let items: Block = parse_quote!({ #tokens });
+    let mut stmts = items.stmts;
+    stmts.append(&mut block.stmts);
+    block.stmts = stmts;
+}
+
+/// The function's `static`s: its site, its budget, and the item whose type
+/// name gives the function's path.
+fn statics(source: &FnSource, args: &Args, span: Span, site: &Ident) -> TokenStream {
+    let len = source.len() as u32;
+    let first_line = source.first_line as u32;
+    let text = &source.text;
+    let here = Ident::new("__memprof_here", span);
+    let budget_ident = Ident::new("__MEMPROF_BUDGET", Span::call_site());
+    let has_budget = args.max_peak.is_some() || args.max_increment.is_some();
+    let limit = |b: &Option<args::Budget>| match b {
+        Some(args::Budget { bytes, text }) => {
+            quote!(::core::option::Option::Some(::memprof::__private::Limit::new(#bytes, #text)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let (max_peak, max_increment) = (limit(&args.max_peak), limit(&args.max_increment));
+    let budget = if has_budget {
+        quote!(::core::option::Option::Some(&#budget_ident))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    // The budget's panic is raised here, in the function's own code, so
+    // that it points at the function.
+    let over = Ident::new("__memprof_over_budget", span);
+    let budget_static = has_budget.then(|| {
+        quote_spanned! {span=>
+            fn #over(message: ::std::string::String) {
+                ::core::panic!("{}", message)
+            }
+            static #budget_ident: ::memprof::__private::Budget =
+                ::memprof::__private::Budget::new(#max_peak, #max_increment, #over);
+        }
+    });
+    quote_spanned! {span=>
+        fn #here() -> &'static str {
+            ::core::any::type_name_of_val(&#here)
+        }
+        #budget_static
+        static #site: ::memprof::__private::Site = ::memprof::__private::site(
+            #here,
+            ::core::module_path!(),
+            ::core::file!(),
+            #first_line,
+            #text,
+            #len,
+            #budget,
+        );
+    }
+}
+
+// Input:  { stmts; tail }                { stmts; }
+// Output: { stmts; { marker; tail } }    { stmts; marker; }
+// The marker drops right after the tail is computed (the block is the tail
+// now, with the tail's own temporaries as before). Where `#[cfg]` decides
+// which trailing statement is the tail, each candidate is wrapped only in
+// the configuration where it is the tail, and the marker closes the block
+// in the configurations where none is:
+//     #[cfg(a)] { 1 }  #[cfg(not(a))] { 2 }
+// becomes
+//     #[cfg(a)] #[cfg(not(any(not(a))))] { marker; { 1 } }
+//     #[cfg(a)] #[cfg(any(not(a)))] { 1 }
+//     #[cfg(not(a))] { marker; { 2 } }
+//     #[cfg(not(any(all(a, not(any(not(a)))), not(a))))] marker;
+fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
+    let marker = probes.close_marker();
+    // The user's statements of the trailing run that `cfg` may remove, and
+    // the one before it, which is always there: the possible tails.
+    let user: Vec<usize> = (0..stmts.len()).filter(|&i| !is_probe(&stmts[i])).collect();
+    let mut candidates: Vec<(usize, Option<TokenStream>)> = Vec::new();
+    for &i in user.iter().rev() {
+        let presence = presence(statement_attributes(&stmts[i]));
+        let always = presence.is_none();
+        candidates.push((i, presence));
+        if always {
+            break;
+        }
+    }
+    candidates.reverse();
+    let presences: Vec<Option<TokenStream>> = candidates.iter().map(|(_, p)| p.clone()).collect();
+    // For each possible tail, the condition that it is the tail: it is
+    // there, and every later user statement is not.
+    let mut tail_conditions = Vec::new();
+    let mut replacements: Vec<(usize, Vec<Stmt>)> = Vec::new();
+    for (k, (i, presence)) in candidates.iter().enumerate() {
+        if !is_tail_candidate(&stmts[*i]) {
+            continue;
+        }
+        let later: Vec<&TokenStream> = presences[k + 1..].iter().flatten().collect();
+        let mine = presence.clone().unwrap_or_else(|| quote!(all()));
+        let stmt = stmts[*i].clone();
+        if later.is_empty() {
+            tail_conditions.push(mine);
+            replacements.push((*i, vec![wrap_tail(stmt, &marker, None)]));
+        } else {
+            let none_later = quote!(not(any(#(#later),*)));
+            tail_conditions.push(quote!(all(#mine, #none_later)));
+            let wrapped = wrap_tail(stmt.clone(), &marker, Some(none_later));
+            let kept = with_attribute(stmt, quote!(#[cfg(any(#(#later),*))]));
+            replacements.push((*i, vec![wrapped, kept]));
+        }
+    }
+    for (i, replacement) in replacements.into_iter().rev() {
+        stmts.splice(i..=i, replacement);
+    }
+    let end_marker: Stmt = if tail_conditions.is_empty() {
+        syn::parse2(quote!(#[allow(unreachable_code)] #marker)).expect("a let statement")
+    } else if tail_conditions.len() == 1 && tail_conditions[0].to_string() == "all ()" {
+        return;
+    } else {
+        syn::parse2(quote! {
+            #[cfg(not(any(#(#tail_conditions),*)))]
+            #[allow(unreachable_code)]
+            #marker
+        })
+        .expect("a let statement")
+    };
+    stmts.push(end_marker);
+}
+
+/// Whether a statement is one of ours (a probe), not the user's.
+fn is_probe(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::Call(call), Some(_)) = stmt else {
+        return false;
+    };
+    let Expr::Path(path) = &*call.func else {
+        return false;
+    };
+    path.path
+        .segments
+        .first()
+        .is_some_and(|s| s.ident == "memprof")
+        && path.path.segments.iter().any(|s| s.ident == "__private")
+}
+
+/// Whether a statement is an expression that, last, would be the block's
+/// value.
+fn is_tail_candidate(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Expr(_, None) => true,
+        Stmt::Macro(m) => m.semi_token.is_none() && !declares_items(&m.mac),
+        _ => false,
+    }
+}
+
+/// `{ marker; stmt }` as a statement, with the statement's outer
+/// attributes on the block (a `cfg` must remove the block, not empty it),
+/// and `extra_cfg` besides.
+fn wrap_tail(stmt: Stmt, marker: &TokenStream, extra_cfg: Option<TokenStream>) -> Stmt {
+    let (attrs, inner) = take_outer_attributes(stmt);
+    let first = inner
+        .to_token_stream()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span());
+    let extra = extra_cfg.map(|cfg| quote!(#[cfg(#cfg)]));
+    let block = respan_ends(
+        quote_spanned! {Span::mixed_site()=> { #marker #inner } },
+        first,
+        first,
+    );
+    syn::parse2(quote!(#(#attrs)* #extra #block)).expect("a block expression")
+}
+
+/// A statement with `attr` added to its outer attributes.
+fn with_attribute(stmt: Stmt, attr: TokenStream) -> Stmt {
+    syn::parse2(quote!(#attr #stmt)).expect("a statement takes outer attributes")
+}
+
+/// A statement's outer attributes, taken off, and the statement without
+/// them.
+fn take_outer_attributes(mut stmt: Stmt) -> (Vec<Attribute>, Stmt) {
+    let attrs = match &mut stmt {
+        Stmt::Macro(m) => std::mem::take(&mut m.attrs),
+        Stmt::Expr(expr, _) => expression_attrs_mut(expr)
+            .map(std::mem::take)
+            .unwrap_or_default(),
+        Stmt::Local(l) => std::mem::take(&mut l.attrs),
+        Stmt::Item(_) => Vec::new(),
+    };
+    (attrs, stmt)
+}
+
+fn expression_attrs_mut(expr: &mut Expr) -> Option<&mut Vec<Attribute>> {
+    macro_rules! attrs_of {
+        ($($variant:ident),*) => {
+            match expr {
+                $(Expr::$variant(e) => Some(&mut e.attrs),)*
+                _ => None,
+            }
+        };
+    }
+    attrs_of!(
+        Array, Assign, Async, Await, Binary, Block, Break, Call, Cast, Closure, Const, Continue,
+        Field, ForLoop, Group, If, Index, Infer, Let, Lit, Loop, Macro, Match, MethodCall, Paren,
+        Path, Range, RawAddr, Reference, Repeat, Return, Struct, Try, TryBlock, Tuple, Unary,
+        Unsafe, While, Yield
+    )
+}
+
+/// The configurations in which a statement is there, from its `cfg`s (and
+/// the `cfg`s its `cfg_attr`s may add): `None` when it always is.
+fn presence(attrs: &[Attribute]) -> Option<TokenStream> {
+    let mut conditions = Vec::new();
+    for attr in attrs {
+        if attr.path().is_ident("cfg") {
+            if let Meta::List(list) = &attr.meta {
+                conditions.push(list.tokens.clone());
+            }
+        } else if attr.path().is_ident("cfg_attr") {
+            if let Some(condition) = cfg_attr_presence(attr) {
+                conditions.push(condition);
+            }
+        }
+    }
+    (!conditions.is_empty()).then(|| quote!(all(#(#conditions),*)))
+}
+
+/// `cfg_attr(p, .., cfg(q), ..)` keeps its statement where `p` is false or
+/// `q` holds.
+fn cfg_attr_presence(attr: &Attribute) -> Option<TokenStream> {
+    let Meta::List(list) = &attr.meta else {
+        return None;
+    };
+    let parts: Vec<TokenStream> = split_top_level_commas(list.tokens.clone());
+    let (predicate, attrs) = parts.split_first()?;
+    let cfgs: Vec<TokenStream> = attrs
+        .iter()
+        .filter_map(|a| {
+            let meta: Meta = syn::parse2(a.clone()).ok()?;
+            match meta {
+                Meta::List(inner) if inner.path.is_ident("cfg") => Some(inner.tokens),
+                _ => None,
+            }
+        })
+        .collect();
+    (!cfgs.is_empty()).then(|| quote!(any(not(#predicate), all(#(#cfgs),*))))
+}
+
+fn split_top_level_commas(tokens: TokenStream) -> Vec<TokenStream> {
+    let mut parts = vec![TokenStream::new()];
+    for tree in tokens {
+        match &tree {
+            TokenTree::Punct(p) if p.as_char() == ',' => parts.push(TokenStream::new()),
+            _ => parts.last_mut().expect("one part at least").extend([tree]),
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
+/// `if false { let r: R = loop {}; return r; }` for an `async fn` whose
+/// return type can be written in a `let`; nothing when it is `impl Trait`.
+fn fake_return_edge(output: &ReturnType) -> TokenStream {
+    let ty: syn::Type = match output {
+        ReturnType::Default => parse_quote!(()),
+        ReturnType::Type(_, ty) => (**ty).clone(),
+    };
+    if contains_impl_trait(&ty) {
+        return TokenStream::new();
+    }
+    let ret = Ident::new("__memprof_return", Span::mixed_site());
+    quote! {
+        #[allow(
+            unknown_lints,
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::let_with_type_underscore,
+            clippy::needless_return,
+            clippy::unreachable
+        )]
+        if false {
+            let #ret: #ty = loop {};
+            return #ret;
+        }
+    }
+}
+
+fn contains_impl_trait(ty: &syn::Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_type(ty);
+    finder.0
+}

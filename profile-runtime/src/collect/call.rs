@@ -1,0 +1,477 @@
+//! One running call of a profiled function: where its lines start and end,
+//! and how its figures reach the thread's table.
+//!
+//! A synchronous call keeps its state ([`CallCore`]) in a slot on the
+//! profiled function's own stack; an `async` call keeps it in its future
+//! (`future.rs`). Either way the probes reach it through a pointer
+//! ([`Probe`](crate::collect::probe::Probe)), and attribution is exclusive
+//! and in source order: whatever the thread allocates or frees between one
+//! probe and the next belongs to the line that was running. A probe whose
+//! line did no allocator call costs two loads to find that out, and then
+//! only raises the line's Mem usage; the line's other figures are worked out
+//! (out of line) only for a line during which the thread allocated or freed.
+//!
+//! # The high-water mark across nested calls
+//!
+//! A line's peak is the largest rise of the thread's live bytes above their
+//! value when the line started. The thread keeps one high-water mark (see
+//! `counting/thread.rs`), which each line resets when it starts. A nested
+//! call, profiled or not, runs inside the caller's line; a profiled one
+//! resets the mark for its own lines, so on entry it saves the caller's mark
+//! (`entry_high`) and on exit puts back the larger of that and every high
+//! its own lines reached (`max_high`): the caller's line then sees the peak
+//! reached inside the call.
+//!
+//! Worked example. `caller` is at 0 live bytes when its line `let n =
+//! work();` starts. `work` enters (saves 0), allocates 64 KiB on its first
+//! line (high 64 KiB), and frees it on its closing line (the mark is reset
+//! to 64 KiB at that line's start, then the free notes 64 KiB). On exit it
+//! restores `max(0, 64 KiB)`. When `caller`'s next line starts, its line `let
+//! n = work();` closes with `now - start` = 64 KiB allocated and freed, net 0,
+//! and a peak of 64 KiB: the callee's temporary shows where it was called.
+//!
+//! An `async` call runs in slices, one per poll, each on the thread that
+//! polls it: a slice saves and restores the mark the same way, and the
+//! call's peak and net bytes add up over slices (`line.rs`).
+//!
+//! # Recursion
+//!
+//! A call of the function that is already running on the thread counts its
+//! bytes on its own rows, and the enclosing call of the same function
+//! leaves them out of its running line (`excluded`), so a recursive
+//! function's figures count each byte once.
+
+use std::mem::MaybeUninit;
+use std::ptr;
+
+use crate::collect::budget::{self, CallLine};
+use crate::collect::line::{call_peak, line_end};
+use crate::collect::probe::Probe;
+use crate::collect::record::{self, LineFigures, Record, Table};
+use crate::collect::site::{self, Site};
+use crate::collect::switch;
+use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
+use crate::counting::totals::{self, live_with, own_unpublished_at, Block};
+
+/// `excluded` is not zero.
+const EXCLUDED: u32 = 1;
+/// `m.allocs` is one below the line's real start, so that the next probe
+/// takes the slow path, which adds the earlier polls' `carry` to the peak.
+const POISONED: u32 = 2;
+
+/// How a probe counts an occurrence of the line it switches to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// When the line differs from the one that was running: a statement.
+    IfChanged,
+    /// Always: a new iteration of a loop header.
+    Always,
+    /// Never: a `for` statement, whose iterations are counted by its iterator.
+    Never,
+}
+
+/// The state of one running call. Created only by `#[profile]`'s code, in
+/// storage it provides (see [`Call::enter`]).
+#[doc(hidden)]
+#[repr(C)]
+pub struct CallCore {
+    /// The running line's start, on the thread's chain. First, so that a
+    /// pointer to it is a pointer to the call.
+    m: Measurement,
+    /// The slot of the line now running.
+    current: u32,
+    flags: u32,
+    /// This thread's figures of the function's lines, `len` of them.
+    lines: *const LineFigures,
+    len: u32,
+    /// The block the running thread counts in.
+    block: *const Block,
+    /// The thread's net bytes not yet published when the running line
+    /// started: they stay the same while the thread neither allocates nor
+    /// frees.
+    start_unpublished: i64,
+    /// Net bytes of the running line in earlier slices.
+    carry: i64,
+    thread: *const ThreadState,
+    table: *const Table,
+    site: &'static Site,
+    /// The call of the same function this one runs inside, on this thread.
+    outer_same: *mut CallCore,
+    /// What nested calls of the same function counted on their own rows
+    /// while the running line ran.
+    excluded: Counters,
+    /// The thread's counters (attribution view) and live bytes when the
+    /// slice began.
+    slice_entry: Counters,
+    slice_entry_live: i64,
+    /// The thread's high-water mark when the slice began.
+    entry_high: i64,
+    /// The highest the thread's live bytes reached in this slice, among
+    /// the lines that have ended.
+    max_high: i64,
+    /// Net bytes of the call in its slices so far.
+    call_net: i64,
+    /// Largest rise of the live bytes above their value at entry.
+    call_peak: i64,
+    /// A budgeted call's own per-line figures, `len` of them, or null.
+    call_lines: *mut CallLine,
+}
+
+impl CallCore {
+    fn new(site: &'static Site) -> CallCore {
+        CallCore {
+            m: Measurement::ZERO,
+            current: 0,
+            flags: 0,
+            lines: ptr::null(),
+            len: 0,
+            block: ptr::null(),
+            start_unpublished: 0,
+            carry: 0,
+            thread: ptr::null(),
+            table: ptr::null(),
+            site,
+            outer_same: ptr::null_mut(),
+            excluded: Counters::ZERO,
+            slice_entry: Counters::ZERO,
+            slice_entry_live: 0,
+            entry_high: 0,
+            max_high: 0,
+            call_net: 0,
+            call_peak: 0,
+            call_lines: ptr::null_mut(),
+        }
+    }
+
+    /// A new call of `site` on `t`: counts it on the signature line, which
+    /// starts running. `None` when profiling is off or the thread has no
+    /// table for the function.
+    pub(crate) fn start(site: &'static Site, t: &ThreadState) -> Option<CallCore> {
+        let table = record::table_for(t, site)?;
+        let mut core = CallCore::new(site);
+        core.attach(t, table);
+        let signature = core.line(0);
+        LineFigures::add(&signature.occurrences, 1);
+        LineFigures::raise(&signature.mem_usage, totals::process_live(t));
+        if site::tracking_active() {
+            site::call_started(site);
+        }
+        if site.budget.is_some() {
+            core.call_lines = budget::call_lines(site.len);
+        }
+        Some(core)
+    }
+
+    /// Whether this is a call of `site`.
+    pub(crate) fn is_call_of(&self, site: &'static Site) -> bool {
+        ptr::eq(self.site, site)
+    }
+
+    /// Points the call at `t`'s table of its function.
+    #[inline(always)]
+    fn attach(&mut self, t: &ThreadState, table: &Table) {
+        let lines = table.lines();
+        self.thread = t;
+        self.block = t.block();
+        self.table = table;
+        self.lines = lines.as_ptr();
+        self.len = lines.len() as u32;
+    }
+
+    /// The figures of the line in `slot` (< `len`).
+    #[inline(always)]
+    fn line(&self, slot: u32) -> &LineFigures {
+        debug_assert!(slot < self.len);
+        // SAFETY: `lines` points at `len` figures of a table that outlives
+        // the call (tables of a thread's record are never freed; a
+        // capture's are freed only after its calls are pointed elsewhere),
+        // and every slot stored in `current` or passed here is below `len`.
+        unsafe { &*self.lines.add(slot as usize) }
+    }
+
+    /// Makes this call the innermost running one on `t`, whose table of the
+    /// function is `table`: from here on, what the thread allocates belongs
+    /// to the running line.
+    pub(crate) fn begin_slice(&mut self, t: &ThreadState, table: &Table) {
+        self.attach(t, table);
+        self.outer_same = table.running.replace(self);
+        self.m.outer = t.measuring.replace(&mut self.m);
+        let now = t.raw();
+        let live = now.net().wrapping_sub(t.excluded_net());
+        self.slice_entry = t.snapshot();
+        self.slice_entry_live = live;
+        self.restart_line(now, own_unpublished_at(t, now.net()));
+        self.entry_high = t.high();
+        self.max_high = live;
+        t.set_high(live);
+    }
+
+    /// Accounts the running line's part of this slice and stops being the
+    /// innermost running call. The line keeps running: a later slice (the
+    /// next poll of an `async` call) continues it.
+    pub(crate) fn end_slice(&mut self, t: &ThreadState) {
+        self.close_part_of_line(t);
+        let slice_high = self.max_high.max(t.high());
+        self.call_peak = call_peak(
+            self.call_peak,
+            self.call_net,
+            self.slice_entry_live,
+            slice_high,
+        );
+        let slice = t.snapshot().since(self.slice_entry);
+        self.call_net = self.call_net.wrapping_add(slice.net());
+        t.set_high(self.entry_high.max(slice_high));
+        t.measuring.set(self.m.outer);
+        // SAFETY: the table outlives the call (see `line`).
+        unsafe { &*self.table }.running.set(self.outer_same);
+        // Whatever this slice did is now on this function's rows; the
+        // enclosing call of the same function leaves it out.
+        // SAFETY: the enclosing call is alive (it runs this one) and is not
+        // otherwise borrowed while this one ends.
+        if let Some(outer) = unsafe { self.outer_same.as_mut() } {
+            outer.excluded = outer.excluded.plus(slice);
+            outer.flags |= EXCLUDED;
+        }
+    }
+
+    /// Ends the call: after its last slice.
+    pub(crate) fn finish(&mut self) {
+        if site::tracking_active() {
+            site::call_finished(self.site);
+        }
+        if let Some(budget) = self.site.budget {
+            let lines = self.call_lines;
+            self.call_lines = ptr::null_mut();
+            budget::check(
+                self.site,
+                budget,
+                self.call_peak,
+                self.call_net,
+                lines,
+                self.len,
+            );
+        }
+    }
+
+    /// The probes' entry: the line in `slot` starts running, or the running
+    /// line goes on.
+    #[inline(always)]
+    pub(crate) fn switch(&mut self, slot: u32, count: Count) {
+        if slot >= self.len || (slot == self.current && count != Count::Always) {
+            // Another statement of the running line continues it: one
+            // execution, one peak. Only a new loop iteration restarts a line.
+            return;
+        }
+        // SAFETY: the block is a static one or the thread's fallback, which
+        // outlive the call.
+        let block = unsafe { &*self.block };
+        if block.allocs() == self.m.allocs && block.freed() == self.m.freed {
+            // The common case: the thread neither allocated nor freed while
+            // the line ran. Only the process-wide Mem usage can have moved,
+            // and the measurement need not restart.
+            let live = live_with(self.start_unpublished);
+            LineFigures::raise(&self.line(self.current).mem_usage, live);
+        } else {
+            self.close_changed_line();
+        }
+        if count != Count::Never {
+            LineFigures::add(&self.line(slot).occurrences, 1);
+        }
+        self.current = slot;
+    }
+
+    /// Accounts a line during which the thread allocated or freed, which
+    /// has ended.
+    #[inline(never)]
+    fn close_changed_line(&mut self) {
+        // SAFETY: the call runs on the thread it points at.
+        let t = unsafe { &*self.thread };
+        self.close_line(t);
+        self.carry = 0;
+        self.flags &= !POISONED;
+    }
+
+    /// Accounts the running line so far without ending it: its net bytes are
+    /// carried, so that its peak stays measured from where it started.
+    pub(crate) fn close_part_of_line(&mut self, t: &ThreadState) {
+        let net = self.close_line(t);
+        self.carry = self.carry.wrapping_add(net);
+        if self.carry != 0 {
+            // The next probe must see the carry: make its quick test fail.
+            self.m.allocs = self.m.allocs.wrapping_sub(1);
+            self.flags |= POISONED;
+        }
+    }
+
+    /// Adds what happened since the running line (or this part of it)
+    /// started to its figures, and starts measuring afresh. Returns the
+    /// thread's net bytes over that stretch (before exclusions).
+    fn close_line(&mut self, t: &ThreadState) -> i64 {
+        // SAFETY: as in `switch`.
+        let block = unsafe { &*self.block };
+        let now = block.attribution_counters();
+        let mut start = self.m.start();
+        if self.flags & POISONED != 0 {
+            start.allocs = start.allocs.wrapping_add(1);
+            self.flags &= !POISONED;
+        }
+        let excluded = if self.flags & EXCLUDED != 0 {
+            self.flags &= !EXCLUDED;
+            std::mem::replace(&mut self.excluded, Counters::ZERO)
+        } else {
+            Counters::ZERO
+        };
+        let net_now = now.net();
+        let high = t.high_raw(net_now);
+        let end = line_end(start, now, high, self.carry, excluded);
+        let line = self.line(self.current);
+        LineFigures::add(&line.allocs, end.counted.allocs);
+        LineFigures::add(&line.allocated, end.counted.allocated);
+        if end.counted.freed != 0 {
+            LineFigures::add(&line.freed, end.counted.freed);
+        }
+        LineFigures::raise(&line.peak, end.peak);
+        let unpublished = own_unpublished_at(t, net_now);
+        LineFigures::raise(&line.mem_usage, live_with(unpublished));
+        if !self.call_lines.is_null() {
+            budget::add(self.call_lines, self.len, self.current, end.net, end.peak);
+        }
+        self.restart_line(now, unpublished);
+        // The next line's peak is measured from here. When the line just
+        // closed ended on its high (a line that only allocated), the mark is
+        // already here.
+        if high != net_now {
+            self.max_high = self.max_high.max(t.high());
+            t.set_high_raw(net_now);
+        }
+        now.since(start).net()
+    }
+
+    /// Starts measuring the running line afresh from `now`, the thread's
+    /// raw counters, with `unpublished` of its net bytes not yet in the
+    /// process total.
+    #[inline(always)]
+    fn restart_line(&mut self, now: Counters, unpublished: i64) {
+        self.m.restart(now);
+        self.start_unpublished = unpublished;
+    }
+}
+
+/// A running synchronous call: dropped when the function returns or
+/// unwinds, after its locals, which ends the call. Created only by
+/// `#[profile]`'s code.
+#[doc(hidden)]
+pub struct Call(*mut CallCore);
+
+impl Call {
+    /// Starts a call of `site` in `storage`, a slot on the profiled
+    /// function's stack that outlives the returned guard.
+    #[doc(hidden)]
+    #[inline]
+    pub fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site) -> Call {
+        if !switch::on() {
+            return Call(ptr::null_mut());
+        }
+        enter(storage, site)
+    }
+
+    /// The handle the function's probes use.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn probe(&self) -> Probe {
+        Probe::new(self.0)
+    }
+}
+
+#[inline(never)]
+fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site) -> Call {
+    let Some(t) = this_thread() else {
+        return Call(ptr::null_mut());
+    };
+    let Some(core) = CallCore::start(site, t) else {
+        return Call(ptr::null_mut());
+    };
+    let core = storage.write(core);
+    // SAFETY: the table outlives the call.
+    let table = unsafe { &*core.table };
+    core.begin_slice(t, table);
+    Call(core)
+}
+
+impl Drop for Call {
+    #[inline]
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            leave(self.0);
+        }
+    }
+}
+
+#[inline(never)]
+fn leave(core: *mut CallCore) {
+    // SAFETY: the storage outlives the guard, and nothing else borrows the
+    // call while it ends.
+    let core = unsafe { &mut *core };
+    // SAFETY: a synchronous call ends on the thread it started on.
+    let t = unsafe { &*core.thread };
+    core.end_slice(t);
+    core.finish();
+}
+
+/// The running calls of the calling thread, innermost first.
+fn running_calls(t: &ThreadState) -> impl Iterator<Item = *mut CallCore> {
+    let mut m = t.measuring.get();
+    std::iter::from_fn(move || {
+        if m.is_null() {
+            return None;
+        }
+        let core = m.cast::<CallCore>();
+        // SAFETY: every measurement on the chain is the first field of a
+        // running `CallCore` (repr(C)), alive until it unlinks itself.
+        m = unsafe { (*m).outer };
+        Some(core)
+    })
+}
+
+/// Accounts the running lines of the calls running on this thread so far,
+/// so that a report taken inside a profiled function (or at a
+/// `std::process::exit` inside one) includes them.
+pub(crate) fn close_running_lines() {
+    with_thread(close_running_lines_of);
+}
+
+fn close_running_lines_of(t: &ThreadState) {
+    // Closing an inner call's line starts the thread's high-water mark
+    // afresh; what it was still belongs to the lines outside, so it is
+    // carried outwards.
+    let mut carried = i64::MIN;
+    for core in running_calls(t) {
+        // SAFETY: see `running_calls`; no other borrow of it is live.
+        let core = unsafe { &mut *core };
+        t.set_high(t.high().max(carried));
+        let before = t.high();
+        core.close_part_of_line(t);
+        carried = carried.max(before).max(core.max_high).max(core.entry_high);
+    }
+}
+
+/// Points the calls running on this thread at `record`'s tables (a
+/// capture opening or closing), after accounting their lines so far to the
+/// tables they had.
+pub(crate) fn move_running_calls_to(t: &ThreadState, record: &Record) {
+    close_running_lines_of(t);
+    // Outermost first, so that each function's innermost running call ends
+    // up as its table's `running`.
+    let calls: Vec<*mut CallCore> = running_calls(t).collect();
+    for &core in calls.iter().rev() {
+        // SAFETY: see `running_calls`.
+        let core = unsafe { &mut *core };
+        let Some(table) = record.table_or_make(core.site) else {
+            continue;
+        };
+        // SAFETY: the old table outlives the call.
+        unsafe { &*core.table }.running.set(ptr::null_mut());
+        core.attach(t, table);
+        table.running.set(core);
+    }
+}

@@ -1,0 +1,148 @@
+//! The probes `#[profile]` puts into a function body: before each
+//! statement, at each loop header, and where the closing brace starts.
+//!
+//! Each takes the call's [`Probe`] handle and the slot of its line (the line
+//! number less the signature's). In release builds the probe is inlined
+//! into the function, and the common case, a line that did no allocator
+//! call, is two loads, two compares, a raised maximum and a counter. In
+//! unoptimised builds it is one call with two arguments instead: inlined,
+//! every probe would add its own stack slots to the function.
+
+use std::ptr;
+
+use crate::collect::call::{CallCore, Count};
+use crate::collect::site::Site;
+use crate::counting::thread::this_thread;
+
+/// How a profiled function's probes reach its running call; null when the
+/// call is not profiled (`MEMPROF=off`). Created only by `#[profile]`'s code.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct Probe(*mut CallCore);
+
+// SAFETY: the handle is used only while its call runs on the thread using
+// it: a synchronous call's body runs on one thread, and an `async` call's
+// body runs only inside its future's `poll`, on the polling thread, which
+// points the call at that thread first. Sending it with the future is what
+// lets a `Send` body stay `Send`.
+unsafe impl Send for Probe {}
+// SAFETY: as above; a shared handle gives no access outside those polls.
+unsafe impl Sync for Probe {}
+
+impl Probe {
+    #[inline(always)]
+    pub(crate) fn new(core: *mut CallCore) -> Probe {
+        Probe(core)
+    }
+
+    /// The handle of the innermost call running on this thread, if it is a
+    /// call of `site`: how an `async` function's body, which runs inside
+    /// its future's poll, finds its call.
+    #[doc(hidden)]
+    pub fn current(site: &'static Site) -> Probe {
+        let Some(t) = this_thread() else {
+            return Probe(ptr::null_mut());
+        };
+        let core = t.measuring.get().cast::<CallCore>();
+        // SAFETY: a running call on this thread's chain (see `call.rs`).
+        match unsafe { core.as_ref() } {
+            Some(c) if c.is_call_of(site) => Probe(core),
+            _ => Probe(ptr::null_mut()),
+        }
+    }
+
+    #[inline(always)]
+    fn step(self, slot: u32, count: Count) {
+        // SAFETY: a non-null handle points at a running call on this thread
+        // (see `unsafe impl Send`), which nothing else borrows while a
+        // probe of its body runs.
+        if let Some(core) = unsafe { self.0.as_mut() } {
+            core.switch(slot, count);
+        }
+    }
+}
+
+/// Probe before a statement: its line starts running.
+#[doc(hidden)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn line(probe: Probe, slot: u32) {
+    probe.step(slot, Count::IfChanged);
+}
+
+/// Probe at a loop header: one more evaluation of the header.
+#[doc(hidden)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn iteration(probe: Probe, slot: u32) {
+    probe.step(slot, Count::Always);
+}
+
+/// Probe before a `for` statement: its line runs, its iterator counts it.
+#[doc(hidden)]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub fn enter_line(probe: Probe, slot: u32) {
+    probe.step(slot, Count::Never);
+}
+
+/// Switches to the closing-brace line when dropped: declared just before the
+/// function's tail expression (and inside `return`), so it runs after the
+/// returned value is computed and before the function's locals drop.
+#[doc(hidden)]
+pub struct CloseMarker {
+    probe: Probe,
+    slot: u32,
+}
+
+impl CloseMarker {
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn new(probe: Probe, slot: u32) -> Self {
+        CloseMarker { probe, slot }
+    }
+}
+
+impl Drop for CloseMarker {
+    #[inline(always)]
+    fn drop(&mut self) {
+        line(self.probe, self.slot);
+    }
+}
+
+/// Wraps a `for` loop's iterator: each `next()` is one evaluation of the loop
+/// header (n + 1 for n iterations, like memory_profiler), and what the
+/// iterator itself allocates belongs to the header line.
+#[doc(hidden)]
+pub struct IterProbe<I> {
+    inner: I,
+    probe: Probe,
+    slot: u32,
+}
+
+impl<I: Iterator> IterProbe<I> {
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn new<T: IntoIterator<IntoIter = I>>(iterable: T, probe: Probe, slot: u32) -> Self {
+        IterProbe {
+            inner: iterable.into_iter(),
+            probe,
+            slot,
+        }
+    }
+}
+
+impl<I: Iterator> Iterator for IterProbe<I> {
+    type Item = I::Item;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<I::Item> {
+        iteration(self.probe, self.slot);
+        self.inner.next()
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}

@@ -1,0 +1,456 @@
+//! Each thread's figures: a record per thread, holding a table per profiled
+//! function that ran on it, with one [`LineFigures`] per source line.
+//!
+//! Why per thread: a probe then writes only memory its own thread writes,
+//! with plain stores (relaxed atomics, which compile to plain moves), so
+//! threads running the same function never share a cache line, and a call
+//! leaves nothing to flush when it ends. The report sums a function's
+//! tables over all records, taken when asked, which is rare.
+//!
+//! A record outlives its thread, like a counting block: when a thread ends
+//! its record is handed back, and the next thread to run a profiled
+//! function continues adding to it. Sums and maxima are both kept correct
+//! by that: nothing is ever moved or subtracted.
+//!
+//! The memory of records and tables comes straight from the system
+//! allocator, so it never shows in any figure, and none of it is ever freed
+//! while the process runs (but for the private records of captures): a
+//! reader on another thread may hold any pointer it has read.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+
+use crate::collect::call::CallCore;
+use crate::collect::site::Site;
+use crate::counting::thread::{suspended, ThreadState};
+use crate::counting::totals::settle;
+
+/// One source line's figures in one thread's table, summed over the calls
+/// that ran on that thread. Only the owning thread writes them; the report
+/// reads them from any thread.
+///
+/// A cache line each: the probes touch one or two lines at a time, and the
+/// figures of one line then never straddle two cache lines.
+#[repr(C, align(64))]
+#[derive(Default)]
+pub(crate) struct LineFigures {
+    /// Times the line started running.
+    pub(crate) occurrences: AtomicU64,
+    /// Largest live heap of the process right after the line.
+    pub(crate) mem_usage: AtomicU64,
+    /// Allocation calls while the line ran.
+    pub(crate) allocs: AtomicU64,
+    /// Gross bytes allocated while the line ran.
+    pub(crate) allocated: AtomicU64,
+    /// Gross bytes freed while the line ran.
+    pub(crate) freed: AtomicU64,
+    /// Largest rise of the thread's live bytes within one execution.
+    pub(crate) peak: AtomicU64,
+}
+
+/// Relaxed single-writer updates: a load and a store, no locked
+/// instruction (only the owning thread writes a table).
+impl LineFigures {
+    #[inline(always)]
+    pub(crate) fn add(cell: &AtomicU64, by: u64) {
+        cell.store(
+            cell.load(Ordering::Relaxed).wrapping_add(by),
+            Ordering::Relaxed,
+        );
+    }
+
+    #[inline(always)]
+    pub(crate) fn raise(cell: &AtomicU64, value: u64) {
+        if value > cell.load(Ordering::Relaxed) {
+            cell.store(value, Ordering::Relaxed);
+        }
+    }
+
+    /// Adds `other`'s figures into these (sums add, maxima rise).
+    fn merge(&self, other: &LineFigures) {
+        let read = |cell: &AtomicU64| cell.load(Ordering::Relaxed);
+        LineFigures::add(&self.occurrences, read(&other.occurrences));
+        LineFigures::add(&self.allocs, read(&other.allocs));
+        LineFigures::add(&self.allocated, read(&other.allocated));
+        LineFigures::add(&self.freed, read(&other.freed));
+        LineFigures::raise(&self.peak, read(&other.peak));
+        LineFigures::raise(&self.mem_usage, read(&other.mem_usage));
+    }
+}
+
+/// One function's figures on one thread: a header and the function's
+/// `site.len` lines right after it, in one allocation.
+#[repr(C, align(64))]
+pub(crate) struct Table {
+    pub(crate) site: &'static Site,
+    /// The innermost call of this function now running on the owning
+    /// thread, or null: a call ending gives what it counted to this one's
+    /// exclusions, so that a recursive function counts each byte once.
+    pub(crate) running: Cell<*mut CallCore>,
+}
+
+// The lines follow the header directly: both are 64-byte aligned, and the
+// header is one cache line.
+const _: () = assert!(std::mem::size_of::<Table>() == 64);
+const _: () = assert!(std::mem::align_of::<LineFigures>() == 64);
+
+impl Table {
+    fn layout(len: u32) -> Layout {
+        let size = std::mem::size_of::<Table>() + len as usize * std::mem::size_of::<LineFigures>();
+        Layout::from_size_align(size, 64).expect("a function's table fits in memory")
+    }
+
+    /// A zeroed table for `site`, or `None` when the system allocator
+    /// refuses.
+    fn new(site: &'static Site) -> Option<NonNull<Table>> {
+        let layout = Table::layout(site.len);
+        // SAFETY: the layout has a non-zero size (the header).
+        let table = NonNull::new(unsafe { System.alloc_zeroed(layout) }.cast::<Table>())?;
+        // SAFETY: freshly allocated, aligned and large enough for a header;
+        // all-zero line figures are valid atomics.
+        unsafe {
+            table.as_ptr().write(Table {
+                site,
+                running: Cell::new(ptr::null_mut()),
+            });
+        }
+        Some(table)
+    }
+
+    /// The function's lines.
+    #[inline(always)]
+    pub(crate) fn lines(&self) -> &[LineFigures] {
+        // SAFETY: `Table::new` allocated `site.len` zeroed lines right after
+        // the header, and the table is never freed while anything can reach
+        // it.
+        unsafe {
+            std::slice::from_raw_parts(
+                ptr::from_ref(self).add(1).cast::<LineFigures>(),
+                self.site.len as usize,
+            )
+        }
+    }
+
+    /// Frees a table made by `Table::new`.
+    ///
+    /// # Safety
+    /// Nothing may use the table again.
+    unsafe fn free(table: NonNull<Table>) {
+        // SAFETY: the caller's promise; the layout is the one it was made
+        // with.
+        unsafe {
+            let layout = Table::layout(table.as_ref().site.len);
+            System.dealloc(table.as_ptr().cast(), layout);
+        }
+    }
+}
+
+/// Tables by site id, `capacity` of them, replaced by a larger one (never
+/// freed) when a site beyond it runs on the thread.
+#[repr(C)]
+struct Index {
+    capacity: usize,
+    tables: [AtomicPtr<Table>; 0],
+}
+
+impl Index {
+    fn layout(capacity: usize) -> Layout {
+        Layout::new::<Index>()
+            .extend(Layout::array::<AtomicPtr<Table>>(capacity).expect("an index fits"))
+            .expect("an index fits")
+            .0
+            .pad_to_align()
+    }
+
+    /// A zeroed index of `capacity` null tables.
+    fn new(capacity: usize) -> *mut Index {
+        // SAFETY: a non-zero size; null atomics are all-zero bytes.
+        let index = unsafe { System.alloc_zeroed(Index::layout(capacity)) }.cast::<Index>();
+        if !index.is_null() {
+            // SAFETY: just allocated, large enough.
+            unsafe { (*index).capacity = capacity };
+        }
+        index
+    }
+
+    #[inline(always)]
+    fn slots(&self) -> &[AtomicPtr<Table>] {
+        // SAFETY: `Index::new` allocated `capacity` slots after the header.
+        unsafe { std::slice::from_raw_parts(self.tables.as_ptr(), self.capacity) }
+    }
+}
+
+/// One thread's tables (or, while a capture is open, the capture's).
+pub(crate) struct Record {
+    index: AtomicPtr<Index>,
+    /// A thread uses this record now.
+    owned: AtomicBool,
+    /// In the process-wide list (not a capture's private record).
+    listed: bool,
+    next: AtomicPtr<Record>,
+}
+
+// Records of every thread, for the report: pushed, never removed.
+static RECORDS: AtomicPtr<Record> = AtomicPtr::new(ptr::null_mut());
+
+/// Sites' ids are small and dense: enough slots for most programs at once.
+const FIRST_CAPACITY: usize = 64;
+
+impl Record {
+    /// A new record, from the system allocator.
+    fn new(listed: bool) -> Option<NonNull<Record>> {
+        // SAFETY: a non-zero size.
+        let record =
+            NonNull::new(unsafe { System.alloc(Layout::new::<Record>()) }.cast::<Record>())?;
+        // SAFETY: freshly allocated and aligned.
+        unsafe {
+            record.as_ptr().write(Record {
+                index: AtomicPtr::new(ptr::null_mut()),
+                owned: AtomicBool::new(true),
+                listed,
+                next: AtomicPtr::new(ptr::null_mut()),
+            });
+        }
+        Some(record)
+    }
+
+    /// `site`'s table in this record, if the thread has run it.
+    #[inline(always)]
+    pub(crate) fn table(&self, id: u32) -> Option<&Table> {
+        let index = self.index.load(Ordering::Acquire);
+        // SAFETY: an index is never freed.
+        let index = unsafe { index.as_ref() }?;
+        let slot = index.slots().get(id as usize)?;
+        // SAFETY: tables of a listed record are never freed; a capture's
+        // private record is freed only by its own thread, after use.
+        unsafe { slot.load(Ordering::Acquire).as_ref() }
+    }
+
+    /// `site`'s table, made if this is its first call on the thread. Runs
+    /// with counting suspended (its work is the profiler's).
+    #[cold]
+    #[inline(never)]
+    fn make_table(&self, site: &'static Site, id: u32) -> Option<&Table> {
+        let id = id as usize;
+        let old = self.index.load(Ordering::Acquire);
+        // SAFETY: never freed.
+        let capacity = unsafe { old.as_ref() }.map_or(0, |i| i.capacity);
+        if id >= capacity {
+            let mut grown = capacity.max(FIRST_CAPACITY);
+            while grown <= id {
+                grown *= 2;
+            }
+            let index = Index::new(grown);
+            // SAFETY: just allocated (null checked).
+            let new_slots = unsafe { index.as_ref() }?.slots();
+            // SAFETY: never freed.
+            if let Some(old) = unsafe { old.as_ref() } {
+                for (new, old) in new_slots.iter().zip(old.slots()) {
+                    new.store(old.load(Ordering::Relaxed), Ordering::Relaxed);
+                }
+            }
+            self.index.store(index, Ordering::Release);
+        }
+        let table = Table::new(site)?;
+        // SAFETY: the index now has a slot for `id`.
+        let index = unsafe { &*self.index.load(Ordering::Acquire) };
+        index.slots()[id].store(table.as_ptr(), Ordering::Release);
+        // SAFETY: just made; lives as long as the record.
+        Some(unsafe { table.as_ref() })
+    }
+
+    /// Every table of this record.
+    fn for_each_table(&self, mut f: impl FnMut(&Table)) {
+        // SAFETY: never freed.
+        if let Some(index) = unsafe { self.index.load(Ordering::Acquire).as_ref() } {
+            for slot in index.slots() {
+                // SAFETY: as in `table`.
+                if let Some(table) = unsafe { slot.load(Ordering::Acquire).as_ref() } {
+                    f(table);
+                }
+            }
+        }
+    }
+
+    /// Adds every figure of `other` into this record's tables.
+    pub(crate) fn merge(&self, other: &Record) {
+        other.for_each_table(|theirs| {
+            let site = theirs.site;
+            if let Some(ours) = self.table_or_make(site) {
+                for (line, their_line) in ours.lines().iter().zip(theirs.lines()) {
+                    line.merge(their_line);
+                }
+            }
+        });
+    }
+
+    /// `site`'s table in this record, made if missing.
+    pub(crate) fn table_or_make(&self, site: &'static Site) -> Option<&Table> {
+        let id = site.registered_id();
+        self.table(id).or_else(|| self.make_table(site, id))
+    }
+}
+
+/// The calling thread's current record (a capture's while one is open), or
+/// null before its first profiled call.
+#[inline(always)]
+pub(crate) fn current(t: &ThreadState) -> *const Record {
+    t.collector.get().cast::<Record>()
+}
+
+/// `site`'s table in the calling thread's current record: the fast path of
+/// every call's start. `None` when the system allocator refused memory for
+/// a new one, and the call then records nothing.
+#[inline(always)]
+pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
+    // SAFETY: a thread's record lives as long as the process (or, for a
+    // capture's, until the capture ends, after every call inside it).
+    let record = unsafe { current(t).as_ref() };
+    // An unregistered site's id is above every index: no table.
+    if let Some(table) = record.and_then(|r| r.table(site.id())) {
+        // SAFETY: see above.
+        return Some(unsafe { &*ptr::from_ref(table) });
+    }
+    first_call_on_thread(t, site)
+}
+
+/// The calling thread's current record, claiming one if it has none.
+/// Runs with counting suspended.
+pub(crate) fn current_or_claim(t: &ThreadState) -> Option<&'static Record> {
+    if current(t).is_null() {
+        settle(t);
+        let record = claim()?;
+        t.collector.set(record.as_ptr().cast_const().cast());
+        // Handed back when the thread ends (unless it is ending now).
+        let _ = HOME.try_with(|home| home.0.set(record.as_ptr()));
+    }
+    // SAFETY: set just above or before; a thread's record lives as long as
+    // the process, a capture's until the capture ends.
+    Some(unsafe { &*current(t) })
+}
+
+/// `table_for` when the thread has no record yet, the site is not
+/// registered, or the thread has not run it before.
+#[cold]
+#[inline(never)]
+fn first_call_on_thread(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
+    suspended(|| {
+        // The block the thread counts in is settled before its first call
+        // reads it, and stays the same while calls run.
+        settle(t);
+        let record = current_or_claim(t)?;
+        record.table_or_make(site)
+    })
+}
+
+/// A record for this thread: one a finished thread handed back, or a new
+/// one.
+fn claim() -> Option<NonNull<Record>> {
+    let mut p = RECORDS.load(Ordering::Acquire);
+    // SAFETY: listed records are never freed.
+    while let Some(record) = unsafe { p.as_ref() } {
+        if !record.owned.load(Ordering::Relaxed)
+            && record
+                .owned
+                .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        {
+            return NonNull::new(p);
+        }
+        p = record.next.load(Ordering::Acquire);
+    }
+    let record = Record::new(true)?;
+    let mut head = RECORDS.load(Ordering::Acquire);
+    loop {
+        // SAFETY: ours, not yet shared.
+        unsafe { record.as_ref() }
+            .next
+            .store(head, Ordering::Relaxed);
+        match RECORDS.compare_exchange_weak(
+            head,
+            record.as_ptr(),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => return Some(record),
+            Err(actual) => head = actual,
+        }
+    }
+}
+
+/// The thread's own record, handed back when the thread ends.
+struct Home(Cell<*mut Record>);
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let record = self.0.get();
+        // SAFETY: listed records are never freed.
+        let Some(record) = (unsafe { record.as_ref() }) else {
+            return;
+        };
+        let running = crate::counting::thread::with_thread(|t| {
+            // Forget it: a profiled call after this point claims another.
+            if !t.measuring.get().is_null() {
+                return true;
+            }
+            t.collector.set(ptr::null());
+            false
+        });
+        // A call still running on this thread keeps writing to its tables:
+        // then the record stays this thread's and is not reused.
+        if running == Some(false) {
+            record.owned.store(false, Ordering::Release);
+        }
+    }
+}
+
+thread_local! {
+    static HOME: Home = const { Home(Cell::new(ptr::null_mut())) };
+}
+
+/// Calls `f` with `site`'s table in every thread's record.
+pub(crate) fn for_each_table_of(site: &'static Site, mut f: impl FnMut(&Table)) {
+    let id = site.id();
+    let mut p = RECORDS.load(Ordering::Acquire);
+    // SAFETY: listed records are never freed.
+    while let Some(record) = unsafe { p.as_ref() } {
+        if let Some(table) = record.table(id) {
+            f(table);
+        }
+        p = record.next.load(Ordering::Acquire);
+    }
+}
+
+/// A private record for a capture, not in the process-wide list.
+pub(crate) fn private() -> Option<NonNull<Record>> {
+    Record::new(false)
+}
+
+/// Frees a capture's private record and its tables.
+///
+/// # Safety
+/// `record` came from `private`, and nothing uses it or its tables again.
+pub(crate) unsafe fn free_private(record: NonNull<Record>) {
+    // SAFETY: the caller's promise.
+    let r = unsafe { record.as_ref() };
+    debug_assert!(!r.listed);
+    let index = r.index.load(Ordering::Acquire);
+    // SAFETY: the caller's promise: nothing else holds these.
+    if let Some(index_ref) = unsafe { index.as_ref() } {
+        for slot in index_ref.slots() {
+            if let Some(table) = NonNull::new(slot.load(Ordering::Acquire)) {
+                // SAFETY: made by `Table::new`, used by nothing else now.
+                unsafe { Table::free(table) };
+            }
+        }
+        // SAFETY: made by `Index::new` with this capacity. A private record
+        // grows its index only on its own thread, and each older index is
+        // left behind unfreed (as for listed records), so this is the only
+        // one still reachable.
+        unsafe { System.dealloc(index.cast(), Index::layout(index_ref.capacity)) };
+    }
+    // SAFETY: made by `Record::new`.
+    unsafe { System.dealloc(record.as_ptr().cast(), Layout::new::<Record>()) };
+}

@@ -1,0 +1,376 @@
+//! One profiled function: its compile-time description, in a `static` that
+//! `#[profile]` emits, and its place among the functions that have run.
+//!
+//! A site registers itself on its first call, in a lock-free list that the
+//! report walks, and gets an id: the index of its table in each thread's
+//! record (`record.rs`). Its figures are not here; they are in those
+//! per-thread tables, summed when a report is made.
+
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, Ordering};
+
+use crate::collect::budget::Budget;
+
+/// Compile-time description of one profiled function. Created only by
+/// `#[profile]`.
+#[doc(hidden)]
+pub struct Site {
+    /// `std::any::type_name` of an item nested in the function: its path,
+    /// as the compiler knows it (`<app::A as core::fmt::Display>::fmt::..`).
+    pub(crate) path: fn() -> &'static str,
+    /// `module_path!()` where the function is written.
+    pub(crate) module: &'static str,
+    pub(crate) file: &'static str,
+    /// Line number of the first line of the signature.
+    pub(crate) first_line: u32,
+    /// The function's source, from its first line to its closing brace.
+    pub(crate) source: &'static str,
+    /// Number of source lines, and so of per-line figures.
+    pub(crate) len: u32,
+    /// The function's memory budget, if it has one.
+    pub(crate) budget: Option<&'static Budget>,
+    /// Runs once, on the first call of any profiled function in the
+    /// process (the layers above: the exit report, the timeline).
+    first_call: fn(),
+    /// The index of this function's table in each thread's record;
+    /// `UNREGISTERED` until the first call.
+    id: AtomicU32,
+    /// First-call order among sites, for the report.
+    pub(crate) order: AtomicU64,
+    next: AtomicPtr<Site>,
+    /// Calls running now, counted only while a timeline is recorded.
+    pub(crate) active: AtomicI64,
+    /// A call started since the timeline's last sample.
+    pub(crate) touched: AtomicBool,
+}
+
+/// `Site::id` before the first call.
+pub(crate) const UNREGISTERED: u32 = u32::MAX;
+/// `Site::id` while the first call registers it: like `UNREGISTERED`, above
+/// every id, so that no table is found for it.
+const REGISTERING: u32 = u32::MAX - 1;
+
+static HEAD: AtomicPtr<Site> = AtomicPtr::new(ptr::null_mut());
+/// Whether calls count themselves in their site's `active` (set while a
+/// timeline is recorded, by that layer).
+static TRACK_ACTIVE: AtomicBool = AtomicBool::new(false);
+static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+static FIRST_CALL: AtomicBool = AtomicBool::new(false);
+
+impl Site {
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn new(
+        path: fn() -> &'static str,
+        module: &'static str,
+        file: &'static str,
+        first_line: u32,
+        source: &'static str,
+        len: u32,
+        budget: Option<&'static Budget>,
+        first_call: fn(),
+    ) -> Self {
+        Site {
+            path,
+            module,
+            file,
+            first_line,
+            source,
+            len,
+            budget,
+            first_call,
+            id: AtomicU32::new(UNREGISTERED),
+            order: AtomicU64::new(0),
+            next: AtomicPtr::new(ptr::null_mut()),
+            active: AtomicI64::new(0),
+            touched: AtomicBool::new(false),
+        }
+    }
+
+    /// The site's table index, or `UNREGISTERED` (or a value above every
+    /// id) before its first call finished registering it.
+    #[inline(always)]
+    pub(crate) fn id(&self) -> u32 {
+        self.id.load(Ordering::Acquire)
+    }
+
+    /// The site's table index, registering it first if need be.
+    pub(crate) fn registered_id(&'static self) -> u32 {
+        match self.id() {
+            UNREGISTERED | REGISTERING => self.register(),
+            id => id,
+        }
+    }
+
+    /// Registers the site on its first call; returns its id. Another thread
+    /// registering it at the same moment is waited for (a few instructions).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn register(&'static self) -> u32 {
+        loop {
+            match self.id.compare_exchange(
+                UNREGISTERED,
+                REGISTERING,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break,
+                Err(REGISTERING) => std::hint::spin_loop(),
+                Err(id) => return id,
+            }
+        }
+        if !FIRST_CALL.swap(true, Ordering::AcqRel) {
+            (self.first_call)();
+        }
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        self.order.store(u64::from(id), Ordering::Relaxed);
+        let me = ptr::from_ref(self).cast_mut();
+        let mut head = HEAD.load(Ordering::Acquire);
+        loop {
+            self.next.store(head, Ordering::Relaxed);
+            match HEAD.compare_exchange_weak(head, me, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => break,
+                Err(actual) => head = actual,
+            }
+        }
+        self.id.store(id, Ordering::Release);
+        id
+    }
+
+    /// Every site that has been called, in first-call order.
+    pub(crate) fn all() -> Vec<&'static Site> {
+        let mut sites = Vec::new();
+        Site::for_each(|site| sites.push(site));
+        sites.sort_by_key(|s| s.order.load(Ordering::Relaxed));
+        sites
+    }
+
+    /// Calls `f` with every site that has been called, in no set order,
+    /// without allocating.
+    pub(crate) fn for_each(mut f: impl FnMut(&'static Site)) {
+        let mut p = HEAD.load(Ordering::Acquire);
+        while !p.is_null() {
+            // SAFETY: only `&'static Site`s are ever pushed on the list.
+            let site: &'static Site = unsafe { &*p };
+            f(site);
+            p = site.next.load(Ordering::Acquire);
+        }
+    }
+
+    /// The function's name in the report: its module path, then the type
+    /// of a method (`Index::add`, `<A as Display>::fmt`), then the
+    /// function, with enclosing functions for a nested one.
+    pub(crate) fn name(&self) -> String {
+        function_name((self.path)(), self.module)
+    }
+}
+
+/// From now on, calls count themselves in their site's `active`.
+pub(crate) fn track_active() {
+    TRACK_ACTIVE.store(true, Ordering::Relaxed);
+}
+
+/// Whether calls count themselves in their site's `active`.
+#[inline(always)]
+pub(crate) fn tracking_active() -> bool {
+    TRACK_ACTIVE.load(Ordering::Relaxed)
+}
+
+/// A call of `site` started (while calls are tracked).
+pub(crate) fn call_started(site: &Site) {
+    site.active.fetch_add(1, Ordering::Relaxed);
+    if !site.touched.load(Ordering::Relaxed) {
+        site.touched.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A call of `site` finished (while calls are tracked).
+pub(crate) fn call_finished(site: &Site) {
+    site.active.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// The report name of a function, from `path`, the `type_name` of an item
+/// nested in it (`<app::A as core::fmt::Display>::fmt::__memprof_here`), and
+/// `module`, the module it is written in (`app`).
+///
+/// - a free function, a nested one, an inherent method: the path as the
+///   compiler writes it, with generic arguments that are all placeholders
+///   dropped (`app::Index<_>::add` is `app::Index::add`);
+/// - a method of a trait impl: `app::<A as Display>::fmt`, the type and
+///   trait by their own names, so that `Display::fmt` and `Debug::fmt` of
+///   one type are two functions.
+pub(crate) fn function_name(path: &str, module: &str) -> String {
+    let path = path.strip_suffix("::__memprof_here").unwrap_or(path);
+    // An `async fn`'s body is a closure to the compiler.
+    let path = path.strip_suffix("::{{closure}}").unwrap_or(path);
+    if let Some(rest) = path.strip_prefix('<') {
+        if let Some(close) = matching_angle(rest) {
+            let inside = &rest[..close];
+            let after = &rest[close + 1..];
+            let qualified = match split_as(inside) {
+                Some((ty, tr)) => format!("<{} as {}>", short_paths(ty), short_paths(tr)),
+                None => format!("<{}>", short_paths(inside)),
+            };
+            return format!("{module}::{qualified}{after}");
+        }
+    }
+    drop_placeholder_arguments(path)
+}
+
+/// The index in `text` of the `>` closing an already opened `<`.
+fn matching_angle(text: &str) -> Option<usize> {
+    let mut depth = 1usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `T as Trait` at the top level of `inside` (not inside generic
+/// arguments), split in two.
+fn split_as(inside: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    let bytes = inside.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'<' | b'(' | b'[' => depth += 1,
+            b'>' | b')' | b']' => depth = depth.saturating_sub(1),
+            b' ' if depth == 0 && inside[i..].starts_with(" as ") => {
+                return Some((&inside[..i], &inside[i + 4..]));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Every path in a type written by its last segment:
+/// `alloc::vec::Vec<alloc::string::String>` is `Vec<String>`.
+fn short_paths(ty: &str) -> String {
+    let mut out = String::with_capacity(ty.len());
+    // Where, in `out`, the path being written began.
+    let mut path_start = 0;
+    let mut rest = ty;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("::") {
+            out.truncate(path_start);
+            rest = after;
+            continue;
+        }
+        out.push(c);
+        if !(c.is_alphanumeric() || c == '_') {
+            path_start = out.len();
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    drop_placeholder_arguments(&out)
+}
+
+/// `Index<_>::add` is `Index::add`: generic arguments that only say "some
+/// type" tell the reader nothing. Concrete ones (`Wrapper<u8>`) stay.
+fn drop_placeholder_arguments(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match matching_angle(after) {
+            Some(close) => {
+                let arguments = &after[..close];
+                let placeholders = arguments.split(',').all(|a| matches!(a.trim(), "_" | "'_"));
+                if !placeholders {
+                    out.push('<');
+                    out.push_str(arguments);
+                    out.push('>');
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::function_name;
+
+    #[test]
+    fn free_and_nested_functions_keep_their_path() {
+        assert_eq!(
+            function_name("app::parse::__memprof_here", "app"),
+            "app::parse"
+        );
+        assert_eq!(
+            function_name("app::parse::parse::__memprof_here", "app"),
+            "app::parse::parse"
+        );
+        assert_eq!(
+            function_name("app::run::{{closure}}::inner::__memprof_here", "app"),
+            "app::run::{{closure}}::inner"
+        );
+        assert_eq!(
+            function_name("app::fetch::{{closure}}::__memprof_here", "app"),
+            "app::fetch"
+        );
+    }
+
+    #[test]
+    fn methods_are_named_with_their_type() {
+        assert_eq!(
+            function_name("app::Index::add::__memprof_here", "app"),
+            "app::Index::add"
+        );
+        assert_eq!(
+            function_name("app::W<_>::get::__memprof_here", "app"),
+            "app::W::get"
+        );
+        assert_eq!(
+            function_name("app::W<u8>::get::__memprof_here", "app"),
+            "app::W<u8>::get"
+        );
+        assert_eq!(
+            function_name("app::Shape::area::__memprof_here", "app"),
+            "app::Shape::area"
+        );
+    }
+
+    #[test]
+    fn trait_impl_methods_name_the_type_and_the_trait() {
+        assert_eq!(
+            function_name("<app::A as core::fmt::Display>::fmt::__memprof_here", "app"),
+            "app::<A as Display>::fmt"
+        );
+        assert_eq!(
+            function_name("<app::A as core::fmt::Debug>::fmt::__memprof_here", "app"),
+            "app::<A as Debug>::fmt"
+        );
+        assert_eq!(
+            function_name(
+                "<app::W<_> as core::convert::From<alloc::string::String>>::from::__memprof_here",
+                "app"
+            ),
+            "app::<W as From<String>>::from"
+        );
+        assert_eq!(
+            function_name(
+                "<app::A as app::Tr>::go::inner::__memprof_here",
+                "app::nested"
+            ),
+            "app::nested::<A as Tr>::go::inner"
+        );
+    }
+}

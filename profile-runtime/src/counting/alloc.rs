@@ -1,0 +1,227 @@
+//! The counting global allocator.
+//!
+//! One set of counters per thread (a block, see `totals.rs`), read two ways:
+//! - summed over all blocks, they answer "how much heap does the process
+//!   hold now": the Mem usage column, [`heap_stats`](crate::heap_stats), the
+//!   timeline.
+//! - one thread's, less what the profiler itself did (see `thread.rs`), they
+//!   answer "what did *this* thread allocate and free while this line ran":
+//!   the Increment, Peak and Allocs columns, with no other thread leaking in.
+//!
+//! `Alloc<A>` holds only the allocator it wraps: all counting state is in
+//! this crate's statics and thread locals, so the probes can read it without
+//! knowing the name of the user's `#[global_allocator]` static.
+//!
+//! Nothing here may panic or allocate: this code runs inside `GlobalAlloc`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+
+use crate::counting::thread::{this_thread, ThreadState};
+use crate::counting::totals::{self, Block, Counting, COUNT_FIRST_MAX};
+
+/// The counting global allocator: counts every allocation, free and
+/// reallocation of the program, then passes it on to the allocator it wraps
+/// (`A`, the system allocator by default).
+///
+/// Declare it once per binary with [`install!`](../memprof/macro.install.html):
+///
+/// ```text
+/// memprof::install!();                       // over the system allocator
+/// memprof::install!(mimalloc::MiMalloc);     // over another allocator
+/// ```
+///
+/// which expands to a `#[global_allocator] static` of this type. Counting
+/// happens in counters of the calling thread's own: they serve line
+/// attribution, and summed when read, the process-wide totals.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Alloc<A = System> {
+    inner: A,
+}
+
+impl Alloc<System> {
+    /// The counting allocator over the system allocator, usable in a `static`.
+    pub const fn system() -> Self {
+        Alloc { inner: System }
+    }
+}
+
+impl<A> Alloc<A> {
+    /// The counting allocator over `inner`, usable in a `static` when
+    /// `inner` can be built in a constant.
+    pub const fn new(inner: A) -> Self {
+        Alloc { inner }
+    }
+
+    /// The allocator this one passes every call on to.
+    pub const fn inner(&self) -> &A {
+        &self.inner
+    }
+}
+
+pub(crate) use totals::installed;
+
+// The shape of a realloc: find where the thread counts, make the call, and
+// count it if it succeeded. Allocations differ (`counted_alloc`), frees are
+// counted first (`dealloc`). Forced inline: this is the whole hot path, and
+// an out-of-line call here costs as much as the counting.
+#[inline(always)]
+fn counted(call: impl FnOnce() -> *mut u8, count: impl FnOnce(&Counting<'_>)) -> *mut u8 {
+    let Some(t) = this_thread() else {
+        return call();
+    };
+    let Some(c) = totals::own_block(t) else {
+        return counted_slow(t, call, count);
+    };
+    let p = call();
+    if !p.is_null() {
+        count(&c);
+    }
+    p
+}
+
+/// An allocation, counted before it is made when it is small, so that after
+/// the inner allocator returns only its result is tested, and no register
+/// but the size is kept across the call. Why: in a loop that allocates and
+/// fills fresh memory (the seed benchmark), the same count made after the
+/// call cost 5–6% of the loop's time, and made before it about 1% (see
+/// docs/performance.md). A failed call is taken back
+/// (`uncount_failed_alloc`), so the counters never keep it; a reader on
+/// another thread may see it in the moment between, as it may see any
+/// allocation counted a moment before its call returns. Larger allocations,
+/// which fail more often and cost far more than their count, are counted
+/// after the call, as a realloc is (`counted`).
+#[inline(always)]
+fn counted_alloc(size: usize, call: impl FnOnce() -> *mut u8) -> *mut u8 {
+    let Some(t) = this_thread() else {
+        return call();
+    };
+    let Some(c) = totals::own_block(t) else {
+        return counted_slow(t, call, move |c| c.alloc(size));
+    };
+    if size > COUNT_FIRST_MAX {
+        return counted_after(size, call);
+    }
+    c.alloc(size);
+    let p = call();
+    if p.is_null() {
+        uncount_failed_alloc(size);
+    }
+    p
+}
+
+/// A large allocation by a thread with a block of its own: counted after
+/// the call, if it succeeded. Takes plain values and looks the thread up
+/// again: anything built in memory for this call would be built on the
+/// small allocations' path too.
+#[inline(never)]
+fn counted_after(size: usize, call: impl FnOnce() -> *mut u8) -> *mut u8 {
+    let p = call();
+    if !p.is_null() {
+        if let Some(c) = this_thread().and_then(totals::own_block) {
+            c.alloc(size);
+        }
+    }
+    p
+}
+
+/// Takes back a small allocation counted before it failed. The thread's
+/// state is looked up again, so that nothing but the size is kept across
+/// the call to the inner allocator.
+#[cold]
+#[inline(never)]
+fn uncount_failed_alloc(size: usize) {
+    if let Some(c) = this_thread().and_then(totals::own_block) {
+        c.block.uncount_failed_alloc(c.thread, size);
+    }
+}
+
+/// A thread without a block of its own yet, or without one for good.
+#[cold]
+#[inline(never)]
+fn counted_slow(
+    t: &ThreadState,
+    call: impl FnOnce() -> *mut u8,
+    count: impl FnOnce(&Counting<'_>),
+) -> *mut u8 {
+    let c = totals::counting(t);
+    let p = call();
+    if !p.is_null() {
+        count(&c);
+    }
+    p
+}
+
+// SAFETY: every call is passed on unchanged to `inner`, which upholds
+// `GlobalAlloc`'s contract; the counting around it neither allocates nor
+// unwinds, and does not touch the memory handed out.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
+    #[inline(always)]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's `GlobalAlloc::alloc` contract, passed on.
+        counted_alloc(layout.size(), move || unsafe { self.inner.alloc(layout) })
+    }
+
+    #[inline(always)]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        counted_alloc(layout.size(), move || {
+            // SAFETY: the caller's `GlobalAlloc::alloc_zeroed` contract.
+            unsafe { self.inner.alloc_zeroed(layout) }
+        })
+    }
+
+    #[inline(always)]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // A free cannot fail, so it is counted first and the call to the
+        // inner allocator comes last: a jump, with no register to keep
+        // across a call (see `counted`).
+        let Some(t) = this_thread() else {
+            // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
+            return unsafe { self.inner.dealloc(ptr, layout) };
+        };
+        let Some(c) = totals::own_block(t) else {
+            return dealloc_slow(t, &self.inner, ptr, layout);
+        };
+        if c.dealloc(layout.size()) {
+            dealloc_publishing(c.thread, c.block, &self.inner, ptr, layout);
+        } else {
+            // SAFETY: as above.
+            unsafe { self.inner.dealloc(ptr, layout) }
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        counted(
+            // SAFETY: the caller's `GlobalAlloc::realloc` contract.
+            || unsafe { self.inner.realloc(ptr, layout, new_size) },
+            |c| c.realloc(layout.size(), new_size),
+        )
+    }
+}
+
+/// A free by a thread without a block of its own yet, or for good.
+#[cold]
+#[inline(never)]
+fn dealloc_slow<A: GlobalAlloc>(t: &ThreadState, inner: &A, ptr: *mut u8, layout: Layout) {
+    let c = totals::counting(t);
+    if c.dealloc(layout.size()) {
+        c.block.publish_now(c.thread);
+    }
+    // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
+    unsafe { inner.dealloc(ptr, layout) }
+}
+
+/// A free after which the thread's block publishes its net bytes.
+#[cold]
+#[inline(never)]
+fn dealloc_publishing<A: GlobalAlloc>(
+    t: &ThreadState,
+    block: &Block,
+    inner: &A,
+    ptr: *mut u8,
+    layout: Layout,
+) {
+    block.publish_now(t);
+    // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
+    unsafe { inner.dealloc(ptr, layout) }
+}
