@@ -3,6 +3,7 @@
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Attribute, Block, Expr, Meta, ReturnType, Signature, Stmt, Visibility};
@@ -11,7 +12,7 @@ use crate::args::{self, Args};
 use crate::params;
 use crate::probes::{declares_items, respan_ends, statement_attributes, Probes};
 use crate::source::{FnParts, FnSource};
-use crate::stacked::{self, UserBody};
+use crate::stacked;
 
 /// What `#[profile]` accepts, for error messages.
 pub(crate) const SUPPORTED: &str = "#[memprof::profile] goes on a function or method with a \
@@ -60,19 +61,7 @@ pub(crate) struct Function {
 // The never-taken `return` tells inference the block's output type, as the
 // function's signature did for the body (tracing's "fake return edge").
 pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
-    let user_body = stacked::find(&func.block);
-    let path = match user_body {
-        UserBody::Own => Vec::new(),
-        UserBody::Nested(path) => path,
-        UserBody::Hidden => {
-            return Err(syn::Error::new(
-                func.sig.ident.span(),
-                "memprof: this function's body was rewritten by an attribute macro above \
-                 `#[memprof::profile]`, and memprof cannot see the code you wrote in it; put \
-                 `#[memprof::profile]` first, above the other attributes",
-            ))
-        }
-    };
+    let path = stacked::find(&func.block);
     let nested = !path.is_empty();
     let (user_block, in_future) = {
         let (block, in_async) = stacked::follow(&mut func.block, &path);
@@ -100,8 +89,17 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     let mut probes = Probes {
         probe: &probe,
         source: &source,
+        placed: 0,
     };
     probes.visit_block_mut(&mut body);
+    if probes.placed == 0 && statements_in(&func.block, &source) > 0 {
+        return Err(syn::Error::new(
+            span,
+            "memprof: cannot see into this function's body: an attribute macro above \
+             `#[memprof::profile]` moved the code you wrote where no line can be measured; put \
+             `#[memprof::profile]` first, above the other attributes",
+        ));
+    }
     place_close_marker(&mut body.stmts, &probes);
     let rebinds = rebinding.map(|r| r.statements).unwrap_or_default();
     let stmts = &body.stmts;
@@ -133,7 +131,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
             let (target, _) = stacked::follow(&mut func.block, &path);
             *target = with_braces_of(new_block, target);
         }
-        let future = stacked::async_on_path(&mut func.block, &path)
+        let future = stacked::future_on_path(&mut func.block, &path)
             .expect("the path goes through an async block");
         let inner = future.clone();
         *future = parse_generated(quote! {
@@ -155,6 +153,27 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     }});
     func.block = with_braces_of(wrapped, &func.block);
     Ok(())
+}
+
+/// The statements in `block`, at any depth (closures and `async` blocks
+/// included), that the user wrote in the function's lines.
+fn statements_in(block: &Block, source: &FnSource) -> usize {
+    struct Counter<'a> {
+        source: &'a FnSource,
+        count: usize,
+    }
+    impl<'ast> Visit<'ast> for Counter<'_> {
+        fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+            let line = stmt.span().start().line;
+            if line > self.source.first_line && line <= self.source.close_line {
+                self.count += 1;
+            }
+            syn::visit::visit_stmt(self, stmt);
+        }
+    }
+    let mut counter = Counter { source, count: 0 };
+    counter.visit_block(block);
+    counter.count
 }
 
 fn parse_generated<T: syn::parse::Parse>(tokens: TokenStream) -> T {
@@ -257,6 +276,7 @@ fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
     // For each possible tail, the condition that it is the tail: it is
     // there, and every later user statement is not.
     let mut tail_conditions = Vec::new();
+    let mut always_a_tail = false;
     let mut replacements: Vec<(usize, Vec<Stmt>)> = Vec::new();
     for (k, (i, presence)) in candidates.iter().enumerate() {
         if !is_tail_candidate(&stmts[*i]) {
@@ -266,6 +286,7 @@ fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
         let mine = presence.clone().unwrap_or_else(|| quote!(all()));
         let stmt = stmts[*i].clone();
         if later.is_empty() {
+            always_a_tail |= presence.is_none();
             tail_conditions.push(mine);
             replacements.push((*i, vec![wrap_tail(stmt, &marker, None)]));
         } else {
@@ -279,10 +300,11 @@ fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
     for (i, replacement) in replacements.into_iter().rev() {
         stmts.splice(i..=i, replacement);
     }
+    if always_a_tail {
+        return;
+    }
     let end_marker: Stmt = if tail_conditions.is_empty() {
         syn::parse2(quote!(#[allow(unreachable_code)] #marker)).expect("a let statement")
-    } else if tail_conditions.len() == 1 && tail_conditions[0].to_string() == "all ()" {
-        return;
     } else {
         syn::parse2(quote! {
             #[cfg(not(any(#(#tail_conditions),*)))]

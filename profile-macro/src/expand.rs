@@ -67,10 +67,11 @@ fn reject_const(func: &ItemFn) -> syn::Result<()> {
 }
 
 // Input:  #[attrs] fn f(..) { .. }
-// Output: #[attrs] #[cfg(any(clippy, doc))] fn f(..) { .. }
-//         #[attrs] #[cfg(not(any(clippy, doc)))] fn f(..') { instrumented }
-// Clippy and rustdoc see the function as written: their advice and pages
-// are about the user's code, not about the probes.
+// Output: #[attrs] #[cfg(clippy)] fn f(..) { .. }
+//         #[attrs] #[cfg(not(clippy))] fn f(..') { instrumented }
+// Clippy sees the function as written: its advice is about the user's
+// code, not about the probes. (Not rustdoc too: `cfg(doc)` on these items
+// makes rustdoc lose their doctests.)
 fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<TokenStream> {
     let original = func.clone();
     let mut function = Function {
@@ -89,16 +90,15 @@ fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<TokenStream> {
     Ok(as_written_and_instrumented(original, instrumented))
 }
 
-/// The item as written for clippy and rustdoc, and instrumented for the
-/// compiler.
+/// The item as written for clippy, and instrumented for the compiler.
 fn as_written_and_instrumented(
     original: impl ToTokens,
     instrumented: impl ToTokens,
 ) -> TokenStream {
     quote! {
-        #[cfg(any(clippy, doc))]
+        #[cfg(clippy)]
         #original
-        #[cfg(not(any(clippy, doc)))]
+        #[cfg(not(clippy))]
         #instrumented
     }
 }

@@ -30,6 +30,8 @@ pub(crate) struct Probes<'a> {
     /// The call's probe handle.
     pub(crate) probe: &'a Ident,
     pub(crate) source: &'a FnSource,
+    /// How many probes were placed.
+    pub(crate) placed: usize,
 }
 
 impl Probes<'_> {
@@ -49,7 +51,7 @@ impl Probes<'_> {
     }
 
     /// The probe before `stmt`, if it gets one.
-    fn probe_before(&self, stmt: &Stmt) -> Option<TokenStream> {
+    fn probe_before(&mut self, stmt: &Stmt) -> Option<TokenStream> {
         let function = match stmt {
             Stmt::Item(_) => return None,
             Stmt::Macro(m) if declares_items(&m.mac) => return None,
@@ -67,17 +69,19 @@ impl Probes<'_> {
         };
         let attrs = probe_attributes(statement_attributes(stmt));
         let call = respan_ends(call, first_token_span(stmt)?, last_token_span(stmt)?);
+        self.placed += 1;
         Some(quote!(#(#attrs)* #call))
     }
 
-    fn iteration(&self, span: Span) -> Option<TokenStream> {
+    fn iteration(&mut self, span: Span) -> Option<TokenStream> {
         let slot = self.source.slot(span)? as u32;
+        self.placed += 1;
         let probe = self.probe;
         Some(quote_spanned! {Span::mixed_site()=> ::memprof::__private::iteration(#probe, #slot) })
     }
 
     /// A loop body starts with one more evaluation of its header.
-    fn count_iterations(&self, header: Span, body: &mut Block) {
+    fn count_iterations(&mut self, header: Span, body: &mut Block) {
         if let Some(probe) = self.iteration(header) {
             body.stmts.insert(
                 0,

@@ -34,16 +34,38 @@ impl FnSource {
     pub(crate) fn of(func: &FnParts<'_>) -> FnSource {
         let braces = func.block.brace_token.span;
         let open = braces.open().start();
-        // The group's span covers the whole block: its end is the closing
-        // brace, wherever the delimiters' own spans were put.
-        let close_line = braces.join().end().line;
+        // Braces the user wrote are two tokens in two places. A macro that
+        // rebuilt the block (syn does, and so do attribute macros above
+        // ours) puts one span on both: then they say little, and the body's
+        // own tokens say where it is.
+        let genuine = open != braces.close().start();
+        let ident = func.sig.ident.span().start();
+        let file = read_file(func, ident);
         // The signature row is the line of the function's name: the first
         // signature token may come from elsewhere (a `macro_rules!`
         // definition that writes `pub fn $name`), the name and the body come
         // from where the function is written.
-        let first_line = func.sig.ident.span().start().line.min(open.line);
+        let first_line = if genuine {
+            ident.line.min(open.line)
+        } else {
+            ident.line
+        };
+        // The group's span covers the whole block: its end is the closing
+        // brace, wherever the delimiters' own spans were put.
+        let mut close_line = braces.join().end().line;
+        if !genuine {
+            if let Some(end) = last_token_end(func.block) {
+                let brace = file
+                    .as_deref()
+                    .and_then(|lines| closing_brace_after(lines, end))
+                    .unwrap_or(end.line);
+                close_line = close_line.max(brace);
+            }
+        }
         let close_line = close_line.max(first_line);
-        let text = from_file(func, first_line, open, close_line)
+        let text = file
+            .as_deref()
+            .and_then(|lines| lines_of(lines, first_line, close_line))
             .or_else(|| from_tokens(func, first_line, open, close_line))
             .unwrap_or_default();
         FnSource {
@@ -67,17 +89,81 @@ impl FnSource {
     }
 }
 
-/// The lines verbatim from the source file, if it can be read and its
-/// opening brace is where the compiler says.
-fn from_file(func: &FnParts<'_>, first: usize, open: LineColumn, last: usize) -> Option<String> {
-    let path = func.block.brace_token.span.open().local_file()?;
+/// The lines of the file the function is in, if it can be read and has the
+/// function's name where the compiler says.
+fn read_file(func: &FnParts<'_>, ident: LineColumn) -> Option<Vec<String>> {
+    let path = func.sig.ident.span().local_file()?;
     let file = std::fs::read_to_string(path).ok()?;
-    let lines: Vec<&str> = file.lines().collect();
-    let brace_line = lines.get(open.line.checked_sub(1)?)?;
-    if brace_line.chars().nth(open.column) != Some('{') || first == 0 || last > lines.len() {
+    let lines: Vec<String> = file.lines().map(str::to_string).collect();
+    let line = lines.get(ident.line.checked_sub(1)?)?;
+    let name = func.sig.ident.to_string();
+    let at: String = line
+        .chars()
+        .skip(ident.column)
+        .take(name.chars().count())
+        .collect();
+    let name = name.strip_prefix("r#").unwrap_or(&name);
+    (at == name || at == format!("r#{name}")).then_some(lines)
+}
+
+/// Lines `first..=last` of a file.
+fn lines_of(lines: &[String], first: usize, last: usize) -> Option<String> {
+    if first == 0 || last > lines.len() {
         return None;
     }
     Some(lines[first - 1..last].join("\n"))
+}
+
+/// Where the block's last token ends.
+fn last_token_end(block: &syn::Block) -> Option<LineColumn> {
+    let mut end = None;
+    for stmt in &block.stmts {
+        let mut tokens = TokenStream::new();
+        stmt.to_tokens(&mut tokens);
+        for tree in tokens {
+            let e = match &tree {
+                TokenTree::Group(g) => g.span_close().end(),
+                other => other.span().end(),
+            };
+            if end.is_none_or(|end: LineColumn| (e.line, e.column) > (end.line, end.column)) {
+                end = Some(e);
+            }
+        }
+    }
+    end
+}
+
+/// The line of the first `}` after `from` in the file, past whitespace and
+/// comments.
+fn closing_brace_after(lines: &[String], from: LineColumn) -> Option<usize> {
+    let mut in_block_comment = false;
+    for (index, line) in lines.iter().enumerate().skip(from.line.checked_sub(1)?) {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = if index + 1 == from.line {
+            from.column
+        } else {
+            0
+        };
+        while i < chars.len() {
+            if in_block_comment {
+                if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    in_block_comment = false;
+                    i += 1;
+                }
+            } else if chars[i] == '/' && chars.get(i + 1) == Some(&'/') {
+                break;
+            } else if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                in_block_comment = true;
+                i += 1;
+            } else if chars[i] == '}' {
+                return Some(index + 1);
+            } else if !chars[i].is_whitespace() && chars[i] != ';' {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    None
 }
 
 /// The body's text from the compiler, and the signature laid out from its

@@ -3,191 +3,236 @@
 //
 // Attribute macros expand from the top down, so `#[tokio::main]`,
 // `#[tracing::instrument]` or `#[async_trait]` written above ours hand us
-// their expansion, with the user's block somewhere inside it. Their own
-// tokens carry the span of their attribute (or of the whole original
-// block); the user's block keeps its braces where the user wrote them. So
-// the user's body is found as the block whose braces are genuine, and
-// whether it runs in a future (an `async` block the other macro made) says
-// how the call is instrumented:
+// their expansion, with the user's block somewhere inside it, and sometimes
+// inside a future of theirs:
 //
-//     tokio::main / tokio::test   let body = async { USER };  ... block_on(body)
-//     tracing::instrument (sync)  { span; guard; { if false {..} USER } }
-//     tracing::instrument (async) let fut = async move { if false {..} USER }; ..fut.await
+//     tokio::main / tokio::test   let body = async { USER }; ... block_on(body)
+//     tracing::instrument (sync)  { let __tracing_attr_span; ..; { if false {..} USER } }
+//     tracing::instrument (async) let __tracing_instrument_future = async move { if false {..} USER }; ..
 //     async_trait                 Box::pin(async move { ..; let __ret: T = USER; __ret })
 //
-// A rewritten body with no genuine block in it cannot be instrumented: that
-// is an error naming the fix (put `#[memprof::profile]` first), never a
-// silent one-row table.
+// These are recognised by their shape and their own names, as
+// tracing-attributes recognises async-trait's. Anything else is taken as
+// the user's own block; a body whose statements all ended up where no probe
+// reaches (in a closure another macro made, say) is an error naming the
+// fix, found after the probes are placed (see `body.rs`).
 
-use syn::{Block, Expr, Local, LocalInit, Stmt};
+use proc_macro2::TokenTree;
+use quote::ToTokens;
+use syn::{Block, Expr, Local, LocalInit, Pat, Stmt};
 
-/// What was found of the user's body.
-pub(crate) enum UserBody {
-    /// The function's own block, as written: nothing above rewrote it.
-    Own,
-    /// Inside another macro's expansion: the path of statement indices (and
-    /// steps into nested expressions) from the function's block to the
-    /// user's block, and whether that block runs inside an `async` block of
-    /// the expansion (the path's step into it).
-    Nested(Vec<Step>),
-    /// Rewritten, and the user's block is not in it.
-    Hidden,
-}
-
-/// One step from a block to a block nested in it.
+/// One step from a block to a block nested in one of its statements (an
+/// expression statement or a `let`'s initialiser), through a call's one
+/// argument (`Box::pin(..)`) and an `async` block on the way.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Step {
-    /// Into the block of statement `index`, an expression statement or the
-    /// initialiser of a `let`, through any `async` block or call argument
-    /// on the way (`through_async` when an `async` block is crossed).
-    Into { index: usize, through_async: bool },
+pub(crate) struct Step {
+    index: usize,
+    /// The step goes into an `async` block: the user's code runs in a
+    /// future the other macro made.
+    through_async: bool,
 }
 
-/// Whether `block`'s braces are where the user wrote them. A block another
-/// macro made carries one span on both braces (its attribute's, or the
-/// original block's whole span), so both start at the same place.
-pub(crate) fn genuine(block: &Block) -> bool {
-    let braces = block.brace_token.span;
-    braces.open().start() != braces.close().start()
+/// Finds the user's block in a function's block: the path to it (empty
+/// when it is the function's block itself).
+pub(crate) fn find(block: &Block) -> Vec<Step> {
+    tokio_body(block)
+        .or_else(|| tracing_async_body(block))
+        .or_else(|| tracing_sync_body(block))
+        .or_else(|| async_trait_body(block))
+        .unwrap_or_default()
 }
 
-/// Finds the user's body in a function's block.
-pub(crate) fn find(block: &Block) -> UserBody {
-    if genuine(block) {
-        return UserBody::Own;
+// tokio::main, tokio::test:
+//     let body = async { USER }; ...; { ..; return Builder::..().block_on(body); }
+fn tokio_body(block: &Block) -> Option<Vec<Step>> {
+    let runs_it = block.stmts.last().is_some_and(|last| {
+        last.to_token_stream()
+            .into_iter()
+            .any(|t| contains_ident(&t, "block_on"))
+    });
+    if !runs_it {
+        return None;
     }
-    match search(block) {
-        Some(path) => UserBody::Nested(path),
-        None => UserBody::Hidden,
+    let index = block
+        .stmts
+        .iter()
+        .position(|s| matches!(let_named(s, "body"), Some(Expr::Async(_))))?;
+    Some(vec![Step {
+        index,
+        through_async: true,
+    }])
+}
+
+// tracing::instrument on an async fn:
+//     let __tracing_instrument_future = async move { if false {..} USER }; ..
+fn tracing_async_body(block: &Block) -> Option<Vec<Step>> {
+    let index = block.stmts.iter().position(|s| {
+        matches!(
+            let_named(s, "__tracing_instrument_future"),
+            Some(Expr::Async(_))
+        )
+    })?;
+    let Some(Expr::Async(future)) = let_named(&block.stmts[index], "__tracing_instrument_future")
+    else {
+        return None;
+    };
+    let user = last_block_statement(&future.block)?;
+    Some(vec![
+        Step {
+            index,
+            through_async: true,
+        },
+        Step {
+            index: user,
+            through_async: false,
+        },
+    ])
+}
+
+// tracing::instrument on a sync fn:
+//     { let __tracing_attr_span; ..; { if false {..} USER } }
+fn tracing_sync_body(block: &Block) -> Option<Vec<Step>> {
+    let (outer, wrapper) = block.stmts.iter().enumerate().find_map(|(i, s)| {
+        let inner = plain_block(s)?;
+        inner
+            .stmts
+            .iter()
+            .any(|s| declares(s, "__tracing_attr_span"))
+            .then_some((i, inner))
+    })?;
+    let guarded = last_block_statement(wrapper)?;
+    let Some(guarded_block) = plain_block(&wrapper.stmts[guarded]) else {
+        return None;
+    };
+    let user = last_block_statement(guarded_block)?;
+    Some(
+        [outer, guarded, user]
+            .into_iter()
+            .map(|index| Step {
+                index,
+                through_async: false,
+            })
+            .collect(),
+    )
+}
+
+// async_trait:
+//     Box::pin(async move { ..; let __ret: T = USER; __ret })
+fn async_trait_body(block: &Block) -> Option<Vec<Step>> {
+    let [Stmt::Expr(Expr::Call(call), None)] = block.stmts.as_slice() else {
+        return None;
+    };
+    let [Expr::Async(future)] = call.args.iter().collect::<Vec<_>>().as_slice() else {
+        return None;
+    };
+    let user = future
+        .block
+        .stmts
+        .iter()
+        .rposition(|s| matches!(let_named(s, "__ret"), Some(Expr::Block(_))))?;
+    Some(vec![
+        Step {
+            index: 0,
+            through_async: true,
+        },
+        Step {
+            index: user,
+            through_async: false,
+        },
+    ])
+}
+
+/// Whether `name` is among a token tree's identifiers.
+fn contains_ident(tree: &TokenTree, name: &str) -> bool {
+    match tree {
+        TokenTree::Ident(i) => i == name,
+        TokenTree::Group(g) => g.stream().into_iter().any(|t| contains_ident(&t, name)),
+        _ => false,
     }
 }
 
-/// The path to the last genuine block among `block`'s statements, nearest
-/// first (breadth before depth, so the user's block is found before any
-/// block inside it).
-fn search(block: &Block) -> Option<Vec<Step>> {
-    for (index, stmt) in block.stmts.iter().enumerate().rev() {
-        if let Some((inner, through_async)) = nested_block(stmt) {
-            if genuine(inner) {
-                return Some(vec![Step::Into {
-                    index,
-                    through_async,
-                }]);
-            }
-        }
-    }
-    for (index, stmt) in block.stmts.iter().enumerate().rev() {
-        if let Some((inner, through_async)) = nested_block(stmt) {
-            if let Some(mut path) = search(inner) {
-                path.insert(
-                    0,
-                    Step::Into {
-                        index,
-                        through_async,
-                    },
-                );
-                return Some(path);
-            }
-        }
-    }
-    None
+/// The initialiser of `let name = ..;`, if `stmt` is that.
+fn let_named<'a>(stmt: &'a Stmt, name: &str) -> Option<&'a Expr> {
+    let Stmt::Local(Local {
+        pat,
+        init: Some(LocalInit { expr, .. }),
+        ..
+    }) = stmt
+    else {
+        return None;
+    };
+    let pat = match pat {
+        Pat::Type(typed) => &*typed.pat,
+        other => other,
+    };
+    matches!(pat, Pat::Ident(i) if i.ident == name).then_some(&**expr)
 }
 
-/// The block a statement holds, if it is a block, an `async` block, or a
-/// call of one (`Box::pin(async move { .. })`), as an expression statement
-/// or a `let` initialiser; and whether it is an `async` block's.
-fn nested_block(stmt: &Stmt) -> Option<(&Block, bool)> {
-    let expr = match stmt {
+/// Whether `stmt` is `let name ..;`, with or without an initialiser.
+fn declares(stmt: &Stmt, name: &str) -> bool {
+    matches!(stmt, Stmt::Local(Local { pat: Pat::Ident(i), .. }) if i.ident == name)
+}
+
+/// The block of a block-expression statement.
+fn plain_block(stmt: &Stmt) -> Option<&Block> {
+    match stmt {
+        Stmt::Expr(Expr::Block(b), _) => Some(&b.block),
+        _ => None,
+    }
+}
+
+/// The index of the last statement of `block`, if it is a block.
+fn last_block_statement(block: &Block) -> Option<usize> {
+    let last = block.stmts.len().checked_sub(1)?;
+    plain_block(&block.stmts[last]).map(|_| last)
+}
+
+/// The block at the end of `path`, and whether it runs inside an `async`
+/// block the path goes through.
+pub(crate) fn follow<'a>(block: &'a mut Block, path: &[Step]) -> (&'a mut Block, bool) {
+    let mut current = block;
+    let mut in_async = false;
+    for step in path {
+        let expr = unwrap_call(statement_expr(&mut current.stmts[step.index]));
+        current = match expr {
+            Expr::Block(b) => &mut b.block,
+            Expr::Async(a) => &mut a.block,
+            _ => unreachable!("the path was found on this block"),
+        };
+        in_async |= step.through_async;
+    }
+    (current, in_async)
+}
+
+/// The `async` expression of the path's last step into one: the future the
+/// user's code runs in, to be wrapped.
+pub(crate) fn future_on_path<'a>(block: &'a mut Block, path: &[Step]) -> Option<&'a mut Expr> {
+    let last = path.iter().rposition(|s| s.through_async)?;
+    let (holder, _) = follow(block, &path[..last]);
+    Some(unwrap_call(statement_expr(
+        &mut holder.stmts[path[last].index],
+    )))
+}
+
+/// The expression of an expression statement or a `let`'s initialiser.
+fn statement_expr(stmt: &mut Stmt) -> &mut Expr {
+    match stmt {
         Stmt::Expr(expr, _) => expr,
         Stmt::Local(Local {
             init: Some(LocalInit { expr, .. }),
             ..
         }) => expr,
-        _ => return None,
-    };
-    block_of(expr)
-}
-
-fn block_of(expr: &Expr) -> Option<(&Block, bool)> {
-    match expr {
-        Expr::Block(b) => Some((&b.block, false)),
-        Expr::Async(a) => Some((&a.block, true)),
-        Expr::Call(call) if call.args.len() == 1 => {
-            let (block, through_async) = block_of(&call.args[0])?;
-            Some((block, through_async))
-        }
-        _ => None,
+        _ => unreachable!("the path was found on this block"),
     }
 }
 
-/// The block at the end of `path`, and whether it runs inside an `async`
-/// block of the path (counting from the end: the nearest one).
-pub(crate) fn follow<'a>(block: &'a mut Block, path: &[Step]) -> (&'a mut Block, bool) {
-    let mut current = block;
-    let mut in_async = false;
-    for step in path {
-        let Step::Into {
-            index,
-            through_async,
-        } = *step;
-        let expr = match &mut current.stmts[index] {
-            Stmt::Expr(expr, _) => expr,
-            Stmt::Local(Local {
-                init: Some(LocalInit { expr, .. }),
-                ..
-            }) => &mut **expr,
-            _ => unreachable!("the path was found on this block"),
-        };
-        current = block_of_mut(expr).expect("the path was found on this block");
-        in_async |= through_async;
-    }
-    (current, in_async)
-}
-
-fn block_of_mut(expr: &mut Expr) -> Option<&mut Block> {
-    match expr {
-        Expr::Block(b) => Some(&mut b.block),
-        Expr::Async(a) => Some(&mut a.block),
-        Expr::Call(call) if call.args.len() == 1 => block_of_mut(&mut call.args[0]),
-        _ => None,
-    }
-}
-
-/// The `async` expression on `path` nearest the user's block (the future
-/// the call lives in), as a mutable reference to the expression holding
-/// it, so that it can be wrapped.
-pub(crate) fn async_on_path<'a>(block: &'a mut Block, path: &[Step]) -> Option<&'a mut Expr> {
-    let last_async = path
-        .iter()
-        .rposition(|Step::Into { through_async, .. }| *through_async)?;
-    let mut current = block;
-    for (i, step) in path.iter().enumerate() {
-        let Step::Into { index, .. } = *step;
-        let expr = match &mut current.stmts[index] {
-            Stmt::Expr(expr, _) => expr,
-            Stmt::Local(Local {
-                init: Some(LocalInit { expr, .. }),
-                ..
-            }) => &mut **expr,
-            _ => unreachable!("the path was found on this block"),
-        };
-        let expr = async_expr_in(expr)?;
-        if i == last_async {
-            return Some(expr);
-        }
-        current = block_of_mut(expr)?;
-    }
-    None
-}
-
-/// `expr` itself, or the one argument of a call it is, down to the block or
-/// `async` block the path goes through.
-fn async_expr_in(expr: &mut Expr) -> Option<&mut Expr> {
+/// A call's one argument (`Box::pin(async move { .. })`), or `expr`.
+fn unwrap_call(expr: &mut Expr) -> &mut Expr {
     if matches!(expr, Expr::Call(call) if call.args.len() == 1) {
         let Expr::Call(call) = expr else {
             unreachable!("matched just above")
         };
-        return async_expr_in(&mut call.args[0]);
+        return unwrap_call(&mut call.args[0]);
     }
-    Some(expr)
+    expr
 }
