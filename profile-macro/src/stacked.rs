@@ -101,9 +101,7 @@ fn tracing_sync_body(block: &Block) -> Option<Vec<Step>> {
             .then_some((i, inner))
     })?;
     let guarded = last_block_statement(wrapper)?;
-    let Some(guarded_block) = plain_block(&wrapper.stmts[guarded]) else {
-        return None;
-    };
+    let guarded_block = plain_block(&wrapper.stmts[guarded])?;
     let user = last_block_statement(guarded_block)?;
     Some(
         [outer, guarded, user]
