@@ -5,17 +5,15 @@
 #![allow(clippy::useless_vec)]
 
 mod common;
-#[path = "common/yield_once.rs"]
-mod yield_once;
 
 use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
+use common::yield_once::yield_once;
 use common::{closing, figures, stats};
 use memprof::report;
-use yield_once::yield_once;
 
 memprof::install!();
 

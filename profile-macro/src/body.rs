@@ -10,7 +10,7 @@ use syn::{parse_quote, Attribute, Block, Expr, Meta, ReturnType, Signature, Stmt
 
 use crate::args::{self, Args};
 use crate::params;
-use crate::probes::{declares_items, respan_ends, statement_attributes, Probes};
+use crate::probes::{declares_items, respan_ends, site_fn, statement_attributes, Probes};
 use crate::source::{FnParts, FnSource};
 use crate::stacked;
 
@@ -33,6 +33,7 @@ pub(crate) struct Function {
 // Output:
 //     fn name(params') -> R {
 //         fn __memprof_here() -> &'static str { type_name_of_val(&__memprof_here) }
+//         fn __memprof_site() -> &'static Site { &__MEMPROF_SITE }
 //         static __MEMPROF_SITE: Site = site(__memprof_here, module_path!(), file!(), ..);
 //         let mut __memprof_storage = MaybeUninit::uninit();
 //         let __memprof_call = Call::enter(&mut __memprof_storage, &__MEMPROF_SITE);
@@ -40,7 +41,7 @@ pub(crate) struct Function {
 //         let param = param; ...
 //         probe(line of stmt); stmt; ...
 //         probe(line of tail);
-//         { let __memprof_close = CloseMarker::new(__memprof_probe, N - 1); tail }
+//         { let __memprof_close = CloseMarker::new(__memprof_site); tail }
 //     }
 // The call guard is declared before everything of the body, so it drops
 // after the body's locals and the rebound parameters, on every exit path,
@@ -227,9 +228,13 @@ fn statics(source: &FnSource, args: &Args, span: Span, site: &Ident) -> TokenStr
                 ::memprof::__private::Budget::new(#max_peak, #max_increment, #over);
         }
     });
+    let site_fn = site_fn();
     quote_spanned! {span=>
         fn #here() -> &'static str {
             ::core::any::type_name_of_val(&#here)
+        }
+        fn #site_fn() -> &'static ::memprof::__private::Site {
+            &#site
         }
         #budget_static
         static #site: ::memprof::__private::Site = ::memprof::__private::site(

@@ -35,18 +35,13 @@ pub(crate) struct Probes<'a> {
 }
 
 impl Probes<'_> {
-    fn close_slot(&self) -> u32 {
-        (self.source.len() - 1) as u32
-    }
-
-    /// `let __memprof_close = CloseMarker::new(..);`: when it drops, the
-    /// closing-brace line starts running.
+    /// `let __memprof_close = CloseMarker::new(__memprof_site);`: when it
+    /// drops, the closing-brace line starts running.
     pub(crate) fn close_marker(&self) -> TokenStream {
-        let probe = self.probe;
-        let slot = self.close_slot();
         let marker = Ident::new("__memprof_close", Span::mixed_site());
+        let site = site_fn();
         quote_spanned! {Span::mixed_site()=>
-            let #marker = ::memprof::__private::CloseMarker::new(#probe, #slot);
+            let #marker = ::memprof::__private::CloseMarker::new(#site);
         }
     }
 
@@ -89,6 +84,12 @@ impl Probes<'_> {
             );
         }
     }
+}
+
+/// The function's `fn() -> &'static Site` item, which the close markers
+/// take (see `body.rs`).
+pub(crate) fn site_fn() -> Ident {
+    Ident::new("__memprof_site", Span::call_site())
 }
 
 /// Whether a condition is a `let` (or a let chain).

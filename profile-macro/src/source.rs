@@ -114,21 +114,25 @@ fn lines_of(lines: &[String], first: usize, last: usize) -> Option<String> {
     Some(lines[first - 1..last].join("\n"))
 }
 
-/// Where the block's last token ends.
+/// Where the block's last token ends, at any depth.
 fn last_token_end(block: &syn::Block) -> Option<LineColumn> {
-    let mut end = None;
-    for stmt in &block.stmts {
-        let mut tokens = TokenStream::new();
-        stmt.to_tokens(&mut tokens);
+    fn latest(tokens: TokenStream, end: &mut Option<LineColumn>) {
         for tree in tokens {
             let e = match &tree {
-                TokenTree::Group(g) => g.span_close().end(),
+                TokenTree::Group(g) => {
+                    latest(g.stream(), end);
+                    g.span_close().end()
+                }
                 other => other.span().end(),
             };
-            if end.is_none_or(|end: LineColumn| (e.line, e.column) > (end.line, end.column)) {
-                end = Some(e);
+            if end.is_none_or(|end| (e.line, e.column) > (end.line, end.column)) {
+                *end = Some(e);
             }
         }
+    }
+    let mut end = None;
+    for stmt in &block.stmts {
+        latest(stmt.to_token_stream(), &mut end);
     }
     end
 }

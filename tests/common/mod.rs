@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod yield_once;
+
 use memprof::{LineStats, Report};
 
 /// The figures of the first line of `function` whose text contains `text`.
@@ -39,4 +41,47 @@ pub fn figures(s: LineStats) -> (u64, u64, u64, u64, i64, u64) {
         s.increment,
         s.peak,
     )
+}
+
+/// A line's figures but Mem usage (which depends on the whole process),
+/// with named fields, for exact assertions.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    pub occurrences: u64,
+    pub allocs: u64,
+    pub allocated: u64,
+    pub freed: u64,
+    pub increment: i64,
+    pub peak: u64,
+}
+
+impl Figures {
+    pub fn of(s: LineStats) -> Figures {
+        Figures {
+            occurrences: s.occurrences,
+            allocs: s.allocs,
+            allocated: s.allocated,
+            freed: s.freed,
+            increment: s.increment,
+            peak: s.peak,
+        }
+    }
+}
+
+/// Runs a future to completion on this thread, polling it in a loop.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Noop;
+    impl Wake for Noop {
+        fn wake(self: Arc<Self>) {}
+    }
+    let waker = Waker::from(Arc::new(Noop));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
 }

@@ -280,6 +280,12 @@ impl CallCore {
         self.current = slot;
     }
 
+    /// The closing-brace line, the function's last, starts running.
+    #[inline(always)]
+    pub(crate) fn switch_to_close(&mut self) {
+        self.switch(self.len.wrapping_sub(1), Count::IfChanged);
+    }
+
     /// Accounts a line during which the thread allocated or freed, which
     /// has ended.
     #[inline(never)]

@@ -18,6 +18,7 @@ use crate::counting::thread::this_thread;
 /// call is not profiled (`MEMPROF=off`). Created only by `#[profile]`'s code.
 #[doc(hidden)]
 #[derive(Clone, Copy)]
+#[repr(transparent)]
 pub struct Probe(*mut CallCore);
 
 // SAFETY: the handle is used only while its call runs on the thread using
@@ -39,6 +40,7 @@ impl Probe {
     /// call of `site`: how an `async` function's body, which runs inside
     /// its future's poll, finds its call.
     #[doc(hidden)]
+    #[inline]
     pub fn current(site: &'static Site) -> Probe {
         let Some(t) = this_thread() else {
             return Probe(ptr::null_mut());
@@ -66,7 +68,7 @@ impl Probe {
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn line(probe: Probe, slot: u32) {
+pub extern "C" fn line(probe: Probe, slot: u32) {
     probe.step(slot, Count::IfChanged);
 }
 
@@ -74,7 +76,7 @@ pub fn line(probe: Probe, slot: u32) {
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn iteration(probe: Probe, slot: u32) {
+pub extern "C" fn iteration(probe: Probe, slot: u32) {
     probe.step(slot, Count::Always);
 }
 
@@ -82,31 +84,45 @@ pub fn iteration(probe: Probe, slot: u32) {
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
-pub fn enter_line(probe: Probe, slot: u32) {
+pub extern "C" fn enter_line(probe: Probe, slot: u32) {
     probe.step(slot, Count::Never);
 }
 
-/// Switches to the closing-brace line when dropped: declared just before the
-/// function's tail expression (and inside `return`), so it runs after the
-/// returned value is computed and before the function's locals drop.
+/// Switches to the closing-brace line (the function's last) when dropped:
+/// declared just before the function's tail expression (and inside
+/// `return`), so it runs after the returned value is computed and before
+/// the function's locals drop.
+///
+/// `F` is the function's `fn() -> &'static Site` item, a type of no size: so
+/// the marker takes no stack, however many `return`s the function has
+/// (each has one), and finds the running call through the thread.
 #[doc(hidden)]
-pub struct CloseMarker {
-    probe: Probe,
-    slot: u32,
-}
+pub struct CloseMarker<F: Fn() -> &'static Site>(F);
 
-impl CloseMarker {
+impl<F: Fn() -> &'static Site> CloseMarker<F> {
     #[doc(hidden)]
     #[inline(always)]
-    pub fn new(probe: Probe, slot: u32) -> Self {
-        CloseMarker { probe, slot }
+    pub fn new(site: F) -> Self {
+        CloseMarker(site)
     }
 }
 
-impl Drop for CloseMarker {
+impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
     #[inline(always)]
     fn drop(&mut self) {
-        line(self.probe, self.slot);
+        close((self.0)());
+    }
+}
+
+/// The closing-brace line of the call of `site` running on this thread
+/// starts running.
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline)]
+fn close(site: &'static Site) {
+    let probe = Probe::current(site);
+    // SAFETY: as in `Probe::step`.
+    if let Some(core) = unsafe { probe.0.as_mut() } {
+        core.switch_to_close();
     }
 }
 
