@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use common::yield_once::yield_once;
-use common::{closing, figures, stats};
+use common::{closing, stats, Figures};
 use memprof::report;
 
 memprof::install!();
@@ -49,12 +49,26 @@ fn many_tasks_on_two_workers_sum_exactly() {
     assert_eq!(r.function(f).unwrap().calls, TASKS);
     // (occurrences, allocs, allocated, freed, increment, peak)
     assert_eq!(
-        figures(stats(&r, f, "let first")),
-        (TASKS, TASKS, TASKS * 1000, 0, (TASKS * 1000) as i64, 1000)
+        Figures::of(stats(&r, f, "let first")),
+        Figures {
+            occurrences: TASKS,
+            allocs: TASKS,
+            allocated: TASKS * 1000,
+            freed: 0,
+            increment: (TASKS * 1000) as i64,
+            peak: 1000,
+        }
     );
     assert_eq!(
-        figures(stats(&r, f, "let second")),
-        (TASKS, TASKS, TASKS * 2000, 0, (TASKS * 2000) as i64, 2000)
+        Figures::of(stats(&r, f, "let second")),
+        Figures {
+            occurrences: TASKS,
+            allocs: TASKS,
+            allocated: TASKS * 2000,
+            freed: 0,
+            increment: (TASKS * 2000) as i64,
+            peak: 2000,
+        }
     );
     for (i, line) in r
         .function(f)
@@ -65,11 +79,29 @@ fn many_tasks_on_two_workers_sum_exactly() {
         .enumerate()
     {
         let s = line.stats.unwrap();
-        assert_eq!(figures(s), (TASKS, 0, 0, 0, 0, 0), "await line {i} of {f}");
+        assert_eq!(
+            Figures::of(s),
+            Figures {
+                occurrences: TASKS,
+                allocs: 0,
+                allocated: 0,
+                freed: 0,
+                increment: 0,
+                peak: 0,
+            },
+            "await line {i} of {f}"
+        );
     }
     assert_eq!(
-        figures(closing(&r, f)),
-        (TASKS, 0, 0, TASKS * 3000, -((TASKS * 3000) as i64), 0)
+        Figures::of(closing(&r, f)),
+        Figures {
+            occurrences: TASKS,
+            allocs: 0,
+            allocated: 0,
+            freed: TASKS * 3000,
+            increment: -((TASKS * 3000) as i64),
+            peak: 0,
+        }
     );
 }
 
@@ -103,8 +135,15 @@ fn another_task_on_the_same_thread_does_not_leak_in() {
     assert_eq!((a, b), (100, 3));
     let r = report();
     assert_eq!(
-        figures(stats(&r, "patient", "let mine")),
-        (1, 1, 100, 0, 100, 100)
+        Figures::of(stats(&r, "patient", "let mine")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 100,
+            freed: 0,
+            increment: 100,
+            peak: 100,
+        }
     );
     let awaits: Vec<_> = r
         .function("patient")
@@ -112,10 +151,24 @@ fn another_task_on_the_same_thread_does_not_leak_in() {
         .lines
         .iter()
         .filter(|l| l.contents.contains("yield_once().await"))
-        .map(|l| figures(l.stats.unwrap()))
+        .map(|l| Figures::of(l.stats.unwrap()))
         .collect();
-    assert_eq!(awaits, [(1, 0, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0)]);
-    assert_eq!(figures(closing(&r, "patient")), (1, 0, 0, 100, -100, 0));
+    let just_ran = || Figures {
+        occurrences: 1,
+        ..Figures::default()
+    };
+    assert_eq!(awaits, [just_ran(), just_ran()]);
+    assert_eq!(
+        Figures::of(closing(&r, "patient")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 100,
+            increment: -100,
+            peak: 0,
+        }
+    );
 }
 
 #[memprof::profile]
@@ -138,18 +191,39 @@ fn a_line_spanning_polls_keeps_its_peak_from_where_it_started() {
     assert_eq!(runtime.block_on(spans_polls()), 4001);
     let r = report();
     assert_eq!(
-        figures(stats(&r, "spans_polls", "Vec::with_capacity(1000)")),
-        (1, 1, 1000, 0, 1000, 1000)
+        Figures::of(stats(&r, "spans_polls", "Vec::with_capacity(1000)")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 1000,
+            freed: 0,
+            increment: 1000,
+            peak: 1000,
+        }
     );
     // `more` is allocated in the second poll, while `v` (1000) is alive;
     // both drop at the end of the block, on the `v.len() + more.len()` line.
     assert_eq!(
-        figures(stats(&r, "spans_polls", "let more")),
-        (1, 1, 4000, 0, 4000, 4000)
+        Figures::of(stats(&r, "spans_polls", "let more")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 4000,
+            freed: 0,
+            increment: 4000,
+            peak: 4000,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "spans_polls", "v.len() + more.len()")),
-        (1, 0, 0, 5000, -5000, 0)
+        Figures::of(stats(&r, "spans_polls", "v.len() + more.len()")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 5000,
+            increment: -5000,
+            peak: 0,
+        }
     );
 }
 
@@ -178,13 +252,27 @@ fn a_future_dropped_while_suspended_finishes_its_call() {
     let r = report();
     assert_eq!(r.function("cancelled").unwrap().calls, 1);
     assert_eq!(
-        figures(stats(&r, "cancelled", "let held")),
-        (1, 1, 500, 0, 500, 500)
+        Figures::of(stats(&r, "cancelled", "let held")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 500,
+            freed: 0,
+            increment: 500,
+            peak: 500,
+        }
     );
     // Dropping the suspended future frees `held` on the line it waited on.
     assert_eq!(
-        figures(stats(&r, "cancelled", "pending::<()>().await")),
-        (1, 0, 0, 500, -500, 0)
+        Figures::of(stats(&r, "cancelled", "pending::<()>().await")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 500,
+            increment: -500,
+            peak: 0,
+        }
     );
     let close = r.function("cancelled").unwrap().lines.last().unwrap();
     assert!(close.stats.is_none());

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{closing, figures, stats};
+use common::{closing, stats, Figures};
 use memprof::report;
 
 memprof::install!();
@@ -25,19 +25,50 @@ fn a_vec_with_capacity_is_exactly_its_bytes_and_drops_on_the_closing_brace() {
     let r = report();
     // (occurrences, allocs, allocated, freed, increment, peak)
     assert_eq!(
-        figures(stats(&r, "one_mebibyte", "with_capacity")),
-        (1, 1, 1_048_576, 0, 1_048_576, 1_048_576)
+        Figures::of(stats(&r, "one_mebibyte", "with_capacity")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 1_048_576,
+            freed: 0,
+            increment: 1_048_576,
+            peak: 1_048_576,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "one_mebibyte", "buffer.capacity()")),
-        (1, 0, 0, 0, 0, 0)
+        Figures::of(stats(&r, "one_mebibyte", "buffer.capacity()")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
     );
     assert_eq!(
-        figures(closing(&r, "one_mebibyte")),
-        (1, 0, 0, 1_048_576, -1_048_576, 0)
+        Figures::of(closing(&r, "one_mebibyte")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 1_048_576,
+            increment: -1_048_576,
+            peak: 0,
+        }
     );
     let signature = stats(&r, "one_mebibyte", "fn one_mebibyte");
-    assert_eq!(figures(signature), (1, 0, 0, 0, 0, 0));
+    assert_eq!(
+        Figures::of(signature),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
     assert_eq!(r.function("one_mebibyte").unwrap().calls, 1);
 }
 
@@ -54,8 +85,15 @@ fn a_temporary_shows_in_peak_but_not_in_increment() {
     assert_eq!(temporary(), 1 << 20);
     let r = report();
     assert_eq!(
-        figures(stats(&r, "temporary", "vec![0u8; 1 << 20]")),
-        (1, 1, 1_048_576, 1_048_576, 0, 1_048_576)
+        Figures::of(stats(&r, "temporary", "vec![0u8; 1 << 20]")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 1_048_576,
+            freed: 1_048_576,
+            increment: 0,
+            peak: 1_048_576,
+        }
     );
 }
 
@@ -71,12 +109,26 @@ fn two_statements_on_one_line_merge_into_one_row() {
     assert_eq!(two_on_one_line(), 300);
     let r = report();
     assert_eq!(
-        figures(stats(&r, "two_on_one_line", "let a = vec!")),
-        (1, 2, 300, 0, 300, 300)
+        Figures::of(stats(&r, "two_on_one_line", "let a = vec!")),
+        Figures {
+            occurrences: 1,
+            allocs: 2,
+            allocated: 300,
+            freed: 0,
+            increment: 300,
+            peak: 300,
+        }
     );
     assert_eq!(
-        figures(closing(&r, "two_on_one_line")),
-        (1, 0, 0, 300, -300, 0)
+        Figures::of(closing(&r, "two_on_one_line")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 300,
+            increment: -300,
+            peak: 0,
+        }
     );
 }
 
@@ -121,10 +173,27 @@ fn loop_headers_count_iterations_plus_one_and_bodies_count_iterations() {
     assert_eq!(occurrences("total += top"), 5);
     assert_eq!(occurrences("total + j + k"), 1);
     assert_eq!(
-        figures(stats(&r, "loops", "vec![0u32; n]")),
-        (1, 1, 20, 0, 20, 20)
+        Figures::of(stats(&r, "loops", "vec![0u32; n]")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 20,
+            freed: 0,
+            increment: 20,
+            peak: 20,
+        }
     );
-    assert_eq!(figures(closing(&r, "loops")), (1, 0, 0, 20, -20, 0));
+    assert_eq!(
+        Figures::of(closing(&r, "loops")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 20,
+            increment: -20,
+            peak: 0,
+        }
+    );
 }
 
 #[memprof::profile]
@@ -142,13 +211,27 @@ fn what_a_for_loop_iterator_allocates_belongs_to_the_header() {
     let r = report();
     // (occurrences, allocs, allocated, freed, increment, peak)
     assert_eq!(
-        figures(stats(&r, "iterator_allocates", "for v in")),
-        (4, 3, 600, 0, 600, 300)
+        Figures::of(stats(&r, "iterator_allocates", "for v in")),
+        Figures {
+            occurrences: 4,
+            allocs: 3,
+            allocated: 600,
+            freed: 0,
+            increment: 600,
+            peak: 300,
+        }
     );
     // The loop variable drops at the end of each pass through the body.
     assert_eq!(
-        figures(stats(&r, "iterator_allocates", "total += v.len()")),
-        (3, 0, 0, 600, -600, 0)
+        Figures::of(stats(&r, "iterator_allocates", "total += v.len()")),
+        Figures {
+            occurrences: 3,
+            allocs: 0,
+            allocated: 0,
+            freed: 600,
+            increment: -600,
+            peak: 0,
+        }
     );
 }
 
@@ -169,18 +252,49 @@ fn locals_dropped_by_an_early_return_show_on_the_closing_brace() {
     let r = report();
     assert_eq!(r.function("early").unwrap().calls, 2);
     assert_eq!(
-        figures(stats(&r, "early", "let big")),
-        (2, 2, 8192, 0, 8192, 4096)
+        Figures::of(stats(&r, "early", "let big")),
+        Figures {
+            occurrences: 2,
+            allocs: 2,
+            allocated: 8192,
+            freed: 0,
+            increment: 8192,
+            peak: 4096,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "early", "return big.len()")),
-        (1, 0, 0, 0, 0, 0)
+        Figures::of(stats(&r, "early", "return big.len()")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "early", "let more")),
-        (1, 1, 8192, 0, 8192, 8192)
+        Figures::of(stats(&r, "early", "let more")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 8192,
+            freed: 0,
+            increment: 8192,
+            peak: 8192,
+        }
     );
-    assert_eq!(figures(closing(&r, "early")), (2, 0, 0, 16384, -16384, 0));
+    assert_eq!(
+        Figures::of(closing(&r, "early")),
+        Figures {
+            occurrences: 2,
+            allocs: 0,
+            allocated: 0,
+            freed: 16384,
+            increment: -16384,
+            peak: 0,
+        }
+    );
 }
 
 #[memprof::profile]
@@ -197,8 +311,15 @@ fn a_recursive_function_counts_each_byte_once() {
     let f = r.function("recurse").unwrap();
     assert_eq!(f.calls, 4);
     assert_eq!(
-        figures(stats(&r, "recurse", "let block")),
-        (4, 4, 4000, 0, 4000, 1000)
+        Figures::of(stats(&r, "recurse", "let block")),
+        Figures {
+            occurrences: 4,
+            allocs: 4,
+            allocated: 4000,
+            freed: 0,
+            increment: 4000,
+            peak: 1000,
+        }
     );
     // The recursive call's bytes are already on the rows of the inner calls.
     let call = stats(&r, "recurse", "let below");
@@ -206,7 +327,17 @@ fn a_recursive_function_counts_each_byte_once() {
         (call.occurrences, call.allocs, call.allocated, call.freed),
         (4, 0, 0, 0)
     );
-    assert_eq!(figures(closing(&r, "recurse")), (4, 0, 0, 4000, -4000, 0));
+    assert_eq!(
+        Figures::of(closing(&r, "recurse")),
+        Figures {
+            occurrences: 4,
+            allocs: 0,
+            allocated: 0,
+            freed: 4000,
+            increment: -4000,
+            peak: 0,
+        }
+    );
     let (allocated, freed): (u64, u64) = f
         .lines
         .iter()
@@ -239,22 +370,60 @@ fn a_call_carries_its_callees_bytes_and_peak() {
     assert_eq!(caller(), 2048 + 65536);
     let r = report();
     assert_eq!(
-        figures(stats(&r, "caller", "let kept = callee()")),
-        (1, 1, 2048, 0, 2048, 2048)
+        Figures::of(stats(&r, "caller", "let kept = callee()")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 2048,
+            freed: 0,
+            increment: 2048,
+            peak: 2048,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "caller", "let n = transient_callee()")),
-        (1, 1, 65536, 65536, 0, 65536)
+        Figures::of(stats(&r, "caller", "let n = transient_callee()")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 65536,
+            freed: 65536,
+            increment: 0,
+            peak: 65536,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "callee", "let v = vec![7u8; 2048]")),
-        (1, 1, 2048, 0, 2048, 2048)
+        Figures::of(stats(&r, "callee", "let v = vec![7u8; 2048]")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 2048,
+            freed: 0,
+            increment: 2048,
+            peak: 2048,
+        }
     );
     assert_eq!(
-        figures(closing(&r, "transient_callee")),
-        (1, 0, 0, 65536, -65536, 0)
+        Figures::of(closing(&r, "transient_callee")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 65536,
+            increment: -65536,
+            peak: 0,
+        }
     );
-    assert_eq!(figures(closing(&r, "caller")), (1, 0, 0, 2048, -2048, 0));
+    assert_eq!(
+        Figures::of(closing(&r, "caller")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 2048,
+            increment: -2048,
+            peak: 0,
+        }
+    );
 }
 
 #[memprof::profile]
@@ -278,18 +447,49 @@ fn each_match_arm_has_its_own_row() {
     assert_eq!(arms(&[0, 0, 1, 2]), 1003);
     let r = report();
     // (occurrences, allocs, allocated, freed, increment, peak)
-    assert_eq!(figures(stats(&r, "arms", "match v {")), (4, 0, 0, 0, 0, 0));
+    assert_eq!(
+        Figures::of(stats(&r, "arms", "match v {")),
+        Figures {
+            occurrences: 4,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
     // Two 10-byte vectors, and `small` growing to 4 × 24 bytes once.
     assert_eq!(
-        figures(stats(&r, "arms", "0 => small.push")),
-        (2, 3, 116, 0, 116, 106)
+        Figures::of(stats(&r, "arms", "0 => small.push")),
+        Figures {
+            occurrences: 2,
+            allocs: 3,
+            allocated: 116,
+            freed: 0,
+            increment: 116,
+            peak: 106,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "arms", "1 => total += vec!")),
-        (1, 1, 1000, 1000, 0, 1000)
+        Figures::of(stats(&r, "arms", "1 => total += vec!")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 1000,
+            freed: 1000,
+            increment: 0,
+            peak: 1000,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "arms", "total += 1;")),
-        (1, 0, 0, 0, 0, 0)
+        Figures::of(stats(&r, "arms", "total += 1;")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
     );
 }

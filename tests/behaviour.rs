@@ -9,7 +9,7 @@ mod common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use common::{figures, stats};
+use common::{stats, Figures};
 use memprof::report;
 
 memprof::install!();
@@ -35,14 +35,28 @@ fn a_panic_unwinds_through_a_profiled_function_and_is_caught() {
     let r = report();
     assert_eq!(r.function("may_panic").unwrap().calls, 3);
     assert_eq!(
-        figures(stats(&r, "may_panic", "let kept")),
-        (3, 3, 768, 0, 768, 256)
+        Figures::of(stats(&r, "may_panic", "let kept")),
+        Figures {
+            occurrences: 3,
+            allocs: 3,
+            allocated: 768,
+            freed: 0,
+            increment: 768,
+            peak: 256,
+        }
     );
     assert_eq!(stats(&r, "may_panic", "panic!(").occurrences, 1);
     // The two calls that returned free `kept` on the closing brace.
     assert_eq!(
-        figures(common::closing(&r, "may_panic")),
-        (2, 0, 0, 512, -512, 0)
+        Figures::of(common::closing(&r, "may_panic")),
+        Figures {
+            occurrences: 2,
+            allocs: 0,
+            allocated: 0,
+            freed: 512,
+            increment: -512,
+            peak: 0,
+        }
     );
 }
 
@@ -74,12 +88,26 @@ fn mutual_recursion_counts_each_byte_once_per_function() {
     assert_eq!(r.function("is_even").unwrap().calls, 4);
     assert_eq!(r.function("is_odd").unwrap().calls, 3);
     assert_eq!(
-        figures(stats(&r, "is_even", "trail.push")),
-        (4, 4, 40, 0, 40, 10)
+        Figures::of(stats(&r, "is_even", "trail.push")),
+        Figures {
+            occurrences: 4,
+            allocs: 4,
+            allocated: 40,
+            freed: 0,
+            increment: 40,
+            peak: 10,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "is_odd", "trail.push")),
-        (3, 3, 30, 0, 30, 10)
+        Figures::of(stats(&r, "is_odd", "trail.push")),
+        Figures {
+            occurrences: 3,
+            allocs: 3,
+            allocated: 30,
+            freed: 0,
+            increment: 30,
+            peak: 10,
+        }
     );
     // The call to the other function carries what that call did, minus the
     // nested calls of this same function, which have their own rows: the
@@ -124,12 +152,26 @@ fn functions_made_by_macro_rules_are_profiled_each_on_its_own() {
     assert_eq!(build_large().len(), 5000);
     let r = report();
     assert_eq!(
-        figures(stats(&r, "build_small", "let v")),
-        (1, 1, 100, 0, 100, 100)
+        Figures::of(stats(&r, "build_small", "let v")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 100,
+            freed: 0,
+            increment: 100,
+            peak: 100,
+        }
     );
     assert_eq!(
-        figures(stats(&r, "build_large", "let v")),
-        (1, 1, 5000, 0, 5000, 5000)
+        Figures::of(stats(&r, "build_large", "let v")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 5000,
+            freed: 0,
+            increment: 5000,
+            peak: 5000,
+        }
     );
 }
 

@@ -5,10 +5,13 @@
 // These tests allocate on purpose: `vec!` is the point, not an array.
 #![allow(clippy::useless_vec)]
 
+mod common;
+
 use std::panic::catch_unwind;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
 
+use common::Figures;
 use memprof::capture;
 
 memprof::install!();
@@ -142,8 +145,8 @@ fn per_test(n: usize) -> usize {
 }
 
 /// Calls `per_test(size)` `calls` times inside a capture; the figures of
-/// its allocating line: (occurrences, allocated, peak).
-fn captured(calls: usize, size: usize) -> (u64, u64, u64) {
+/// its allocating line.
+fn captured(calls: usize, size: usize) -> Figures {
     let (_, report) = capture(|| {
         for _ in 0..calls {
             per_test(size);
@@ -154,18 +157,29 @@ fn captured(calls: usize, size: usize) -> (u64, u64, u64) {
         .unwrap()
         .line_containing("vec![0u8; n]")
         .unwrap();
-    let s = line.stats.unwrap();
-    (s.occurrences, s.allocated, s.peak)
+    Figures::of(line.stats.unwrap())
+}
+
+/// The figures of `calls` calls allocating `size` bytes each, once.
+fn each_allocating(calls: u64, size: u64) -> Figures {
+    Figures {
+        occurrences: calls,
+        allocs: calls,
+        allocated: calls * size,
+        increment: (calls * size) as i64,
+        peak: size,
+        ..Figures::default()
+    }
 }
 
 #[test]
 fn parallel_test_one_has_its_own_numbers() {
-    assert_eq!(captured(300, 1 << 16), (300, 300 << 16, 1 << 16));
+    assert_eq!(captured(300, 1 << 16), each_allocating(300, 1 << 16));
 }
 
 #[test]
 fn parallel_test_two_has_its_own_numbers() {
-    assert_eq!(captured(500, 1 << 10), (500, 500 << 10, 1 << 10));
+    assert_eq!(captured(500, 1 << 10), each_allocating(500, 1 << 10));
 }
 
 #[memprof::profile]

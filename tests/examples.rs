@@ -5,10 +5,14 @@
 // Figures below are products of sizes; spelled out for review.
 #![allow(clippy::identity_op)]
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
+
+use common::Figures;
 
 /// The path of an example's binary, built by `cargo test` beside this test.
 fn example_binary(name: &str) -> PathBuf {
@@ -71,18 +75,6 @@ fn function<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no function {name}"))
 }
 
-/// (occurrences, allocs, allocated, freed, increment, peak)
-fn figures(line: &Value) -> (u64, u64, u64, u64, i64, u64) {
-    (
-        line["occurrences"].as_u64().unwrap(),
-        line["allocs"].as_u64().unwrap(),
-        line["allocated"].as_u64().unwrap(),
-        line["freed"].as_u64().unwrap(),
-        line["increment"].as_i64().unwrap(),
-        line["peak"].as_u64().unwrap(),
-    )
-}
-
 #[test]
 fn quickstart() {
     let (stdout, report) = run_example("quickstart");
@@ -94,19 +86,49 @@ fn quickstart() {
     let grown: u64 = (2..=17).map(|k| (1u64 << k) * 24).sum();
     let released: u64 = (2..=16).map(|k| (1u64 << k) * 24).sum();
     assert_eq!(
-        figures(line(f, "data.push")),
-        (
-            100_000,
-            100_016,
-            100_000 * 1000 + grown,
-            released,
-            100_000 * 1000 + 131_072 * 24,
-            131_072 * 24 + 1000
-        )
+        Figures::of_json(line(f, "data.push")),
+        Figures {
+            occurrences: 100_000,
+            allocs: 100_016,
+            allocated: 100_000 * 1000 + grown,
+            freed: released,
+            increment: 100_000 * 1000 + 131_072 * 24,
+            peak: 131_072 * 24 + 1000,
+        }
     );
-    assert_eq!(figures(line(f, "for _ in 0..n")), (100_001, 0, 0, 0, 0, 0));
-    assert_eq!(figures(line(f, "let mut data")), (1, 0, 0, 0, 0, 0));
-    assert_eq!(figures(line(f, "fn memory_leak")), (1, 0, 0, 0, 0, 0));
+    assert_eq!(
+        Figures::of_json(line(f, "for _ in 0..n")),
+        Figures {
+            occurrences: 100_001,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
+    assert_eq!(
+        Figures::of_json(line(f, "let mut data")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
+    assert_eq!(
+        Figures::of_json(line(f, "fn memory_leak")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
 }
 
 #[test]
@@ -118,34 +140,79 @@ fn classic() {
     );
     let once = function(&report, "classic::my_func");
     assert_eq!(
-        figures(line(once, "let a =")),
-        (1, 1, 8_000_000, 0, 8_000_000, 8_000_000)
+        Figures::of_json(line(once, "let a =")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 8_000_000,
+            freed: 0,
+            increment: 8_000_000,
+            peak: 8_000_000,
+        }
     );
     assert_eq!(
-        figures(line(once, "let b =")),
-        (1, 1, 160_000_000, 0, 160_000_000, 160_000_000)
+        Figures::of_json(line(once, "let b =")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 160_000_000,
+            freed: 0,
+            increment: 160_000_000,
+            peak: 160_000_000,
+        }
     );
     assert_eq!(
-        figures(line(once, "drop(b)")),
-        (1, 0, 0, 160_000_000, -160_000_000, 0)
+        Figures::of_json(line(once, "drop(b)")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 160_000_000,
+            increment: -160_000_000,
+            peak: 0,
+        }
     );
     // Mem usage is process-wide: a and b were both alive after `let b`.
     assert!(line(once, "let b =")["mem_usage"].as_u64().unwrap() >= 168_000_000);
 
     let looped = function(&report, "classic::my_func_in_a_loop");
-    assert_eq!(figures(line(looped, "for _ in 0..rounds")).0, 4);
     assert_eq!(
-        figures(line(looped, "let b =")),
-        (3, 3, 480_000_000, 0, 480_000_000, 160_000_000)
+        Figures::of_json(line(looped, "for _ in 0..rounds")).occurrences,
+        4
     );
     assert_eq!(
-        figures(line(looped, "drop(b)")),
-        (3, 0, 0, 480_000_000, -480_000_000, 0)
+        Figures::of_json(line(looped, "let b =")),
+        Figures {
+            occurrences: 3,
+            allocs: 3,
+            allocated: 480_000_000,
+            freed: 0,
+            increment: 480_000_000,
+            peak: 160_000_000,
+        }
+    );
+    assert_eq!(
+        Figures::of_json(line(looped, "drop(b)")),
+        Figures {
+            occurrences: 3,
+            allocs: 0,
+            allocated: 0,
+            freed: 480_000_000,
+            increment: -480_000_000,
+            peak: 0,
+        }
     );
     // `a` drops at the end of each pass through the body.
     assert_eq!(
-        figures(line(looped, "kept += a.len()")),
-        (3, 0, 0, 24_000_000, -24_000_000, 0)
+        Figures::of_json(line(looped, "kept += a.len()")),
+        Figures {
+            occurrences: 3,
+            allocs: 0,
+            allocated: 0,
+            freed: 24_000_000,
+            increment: -24_000_000,
+            peak: 0,
+        }
     );
 }
 
@@ -157,12 +224,25 @@ fn word_index() {
         "20000 lines, 584 distinct words; \"ru\" occurs on 10186 lines\n"
     );
     let f = function(&report, "word_index::build_index");
-    assert_eq!(figures(line(f, "for word in")).0, 260_000);
     assert_eq!(
-        figures(line(f, "match index.get_mut")),
-        (240_000, 0, 0, 0, 0, 0)
+        Figures::of_json(line(f, "for word in")).occurrences,
+        260_000
     );
-    assert_eq!(figures(line(f, "Some(postings)")).0, 240_000 - 584);
+    assert_eq!(
+        Figures::of_json(line(f, "match index.get_mut")),
+        Figures {
+            occurrences: 240_000,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
+    assert_eq!(
+        Figures::of_json(line(f, "Some(postings)")).occurrences,
+        240_000 - 584
+    );
     let insert = line(f, "index.insert");
     assert_eq!(insert["occurrences"], 584);
     // Each new word: its String key and its one-element Vec, plus the

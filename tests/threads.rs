@@ -8,7 +8,7 @@ mod common;
 
 use std::sync::Barrier;
 
-use common::{figures, stats};
+use common::{stats, Figures};
 use memprof::report;
 
 memprof::install!();
@@ -43,12 +43,39 @@ fn another_threads_allocations_do_not_leak_into_a_line() {
     let r = report();
     let f = "while_another_thread_allocates";
     // (occurrences, allocs, allocated, freed, increment, peak)
-    assert_eq!(figures(stats(&r, f, "started.wait()")), (1, 0, 0, 0, 0, 0));
     assert_eq!(
-        figures(stats(&r, f, "with_capacity(1 << 20)")),
-        (1, 1, 1_048_576, 0, 1_048_576, 1_048_576)
+        Figures::of(stats(&r, f, "started.wait()")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
     );
-    assert_eq!(figures(stats(&r, f, "finished.wait()")), (1, 0, 0, 0, 0, 0));
+    assert_eq!(
+        Figures::of(stats(&r, f, "with_capacity(1 << 20)")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 1_048_576,
+            freed: 0,
+            increment: 1_048_576,
+            peak: 1_048_576,
+        }
+    );
+    assert_eq!(
+        Figures::of(stats(&r, f, "finished.wait()")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
     // Mem usage is process-wide: the other thread's 4 MB shows there.
     assert!(stats(&r, f, "finished.wait()").mem_usage >= 1000 * 4096 + (1 << 20));
 }
@@ -77,17 +104,38 @@ fn concurrent_calls_from_eight_threads_add_up_exactly() {
     let calls = THREADS * CALLS;
     assert_eq!(r.function("small_work").unwrap().calls, calls);
     assert_eq!(
-        figures(stats(&r, "small_work", "vec![0u8; 64]")),
-        (calls, calls, calls * 64, 0, (calls * 64) as i64, 64)
+        Figures::of(stats(&r, "small_work", "vec![0u8; 64]")),
+        Figures {
+            occurrences: calls,
+            allocs: calls,
+            allocated: calls * 64,
+            freed: 0,
+            increment: (calls * 64) as i64,
+            peak: 64,
+        }
     );
     // `format!` of 8 digits allocates 8 bytes once.
     assert_eq!(
-        figures(stats(&r, "small_work", "format!")),
-        (calls, calls, calls * 8, 0, (calls * 8) as i64, 8)
+        Figures::of(stats(&r, "small_work", "format!")),
+        Figures {
+            occurrences: calls,
+            allocs: calls,
+            allocated: calls * 8,
+            freed: 0,
+            increment: (calls * 8) as i64,
+            peak: 8,
+        }
     );
     assert_eq!(
-        figures(common::closing(&r, "small_work")),
-        (calls, 0, 0, calls * 72, -((calls * 72) as i64), 0)
+        Figures::of(common::closing(&r, "small_work")),
+        Figures {
+            occurrences: calls,
+            allocs: 0,
+            allocated: 0,
+            freed: calls * 72,
+            increment: -((calls * 72) as i64),
+            peak: 0,
+        }
     );
 }
 
@@ -104,12 +152,19 @@ fn memory_freed_on_another_thread_counts_where_it_is_freed() {
     assert_eq!(frees_what_another_thread_allocated(handed), 3000);
     let r = report();
     assert_eq!(
-        figures(stats(
+        Figures::of(stats(
             &r,
             "frees_what_another_thread_allocated",
             "drop(handed)"
         )),
-        (1, 0, 0, 3000, -3000, 0)
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 3000,
+            increment: -3000,
+            peak: 0,
+        }
     );
 }
 
@@ -171,7 +226,14 @@ fn a_threads_first_allocation_inside_a_line_counts_exactly() {
     raw_thread::run(first_allocation_on_a_raw_thread);
     let r = report();
     assert_eq!(
-        figures(stats(&r, "first_allocation_of_a_thread", "with_capacity")),
-        (1, 1, 4096, 0, 4096, 4096)
+        Figures::of(stats(&r, "first_allocation_of_a_thread", "with_capacity")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 4096,
+            freed: 0,
+            increment: 4096,
+            peak: 4096,
+        }
     );
 }

@@ -11,24 +11,33 @@ use syn::{ImplItem, ItemFn, ItemImpl, ItemTrait, TraitItem};
 /// The attribute written before each profiled item.
 pub const ATTRIBUTE: &str = "#[::memprof::profile] ";
 
+/// A source file with the attribute written in.
+pub struct Annotated {
+    /// The new text.
+    pub text: String,
+    /// Where the attribute was written: 1-based line, 0-based character
+    /// column in the original text, in order.
+    pub points: Vec<(usize, usize)>,
+}
+
 /// `source` with the attribute on every function, impl block and trait that
-/// has a body to profile; and how many it annotated.
-pub fn annotate(source: &str) -> syn::Result<(String, usize)> {
+/// has a body to profile.
+pub fn annotate(source: &str) -> syn::Result<Annotated> {
     let file = syn::parse_file(source)?;
     let mut finder = Finder::default();
     finder.visit_file(&file);
-    let mut offsets: Vec<usize> = finder
-        .points
+    let mut points = finder.points;
+    points.sort_unstable();
+    points.dedup();
+    let offsets: Vec<usize> = points
         .iter()
         .filter_map(|&(line, column)| offset(source, line, column))
         .collect();
-    offsets.sort_unstable();
-    offsets.dedup();
-    let mut out = source.to_string();
+    let mut text = source.to_string();
     for &at in offsets.iter().rev() {
-        out.insert_str(at, ATTRIBUTE);
+        text.insert_str(at, ATTRIBUTE);
     }
-    Ok((out, offsets.len()))
+    Ok(Annotated { text, points })
 }
 
 #[derive(Default)]
@@ -165,7 +174,8 @@ impl fmt::Debug for S {
     }
 }
 "#;
-        let (out, count) = annotate(source).unwrap();
+        let annotated = annotate(source).unwrap();
+        let (out, count) = (annotated.text, annotated.points.len());
         let expected = r#"//! A crate.
 use std::fmt;
 
@@ -215,9 +225,9 @@ mod inner {
     #[test]
     fn columns_count_characters_not_bytes() {
         let source = "/* é */ fn f() {}\n";
-        let (out, count) = annotate(source).unwrap();
-        assert_eq!(out, "/* é */ #[::memprof::profile] fn f() {}\n");
-        assert_eq!(count, 1);
+        let annotated = annotate(source).unwrap();
+        assert_eq!(annotated.text, "/* é */ #[::memprof::profile] fn f() {}\n");
+        assert_eq!(annotated.points, [(1, 8)]);
     }
 
     #[test]

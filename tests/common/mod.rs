@@ -30,19 +30,6 @@ pub fn closing(report: &Report, function: &str) -> LineStats {
     last.stats.expect("closing brace ran")
 }
 
-/// A line's figures as a tuple, for compact exact assertions:
-/// (occurrences, allocs, allocated, freed, increment, peak).
-pub fn figures(s: LineStats) -> (u64, u64, u64, u64, i64, u64) {
-    (
-        s.occurrences,
-        s.allocs,
-        s.allocated,
-        s.freed,
-        s.increment,
-        s.peak,
-    )
-}
-
 /// A line's figures but Mem usage (which depends on the whole process),
 /// with named fields, for exact assertions.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -64,6 +51,21 @@ impl Figures {
             freed: s.freed,
             increment: s.increment,
             peak: s.peak,
+        }
+    }
+}
+
+impl Figures {
+    /// A line's figures from the JSON report.
+    pub fn of_json(line: &serde_json::Value) -> Figures {
+        let number = |key: &str| line[key].as_u64().unwrap();
+        Figures {
+            occurrences: number("occurrences"),
+            allocs: number("allocs"),
+            allocated: number("allocated"),
+            freed: number("freed"),
+            increment: line["increment"].as_i64().unwrap(),
+            peak: number("peak"),
         }
     }
 }
