@@ -99,6 +99,151 @@ plain_and_profiled! {
 /// Executed statements (probes) per iteration of [`arithmetic`].
 pub const ARITHMETIC_PROBES_PER_ITERATION: u64 = 4;
 
+// What one call costs: functions of 1, 10 and 100 statements that do not
+// allocate, and one that allocates 64 B, each profiled and not.
+
+plain_and_profiled! {
+    /// A call of one statement (its tail).
+    fn one_statement / one_statement_profiled(x: u64) -> u64 {
+        x.rotate_left(7) ^ 0x9E37
+    }
+}
+
+plain_and_profiled! {
+    /// A call of ten statements, straight through.
+    fn ten_statements / ten_statements_profiled(x: u64) -> u64 {
+        let mut x = x;
+        x = x.rotate_left(1) ^ 1;
+        x = x.rotate_left(2) ^ 2;
+        x = x.rotate_left(3) ^ 3;
+        x = x.rotate_left(4) ^ 4;
+        x = x.rotate_left(5) ^ 5;
+        x = x.rotate_left(6) ^ 6;
+        x = x.rotate_left(7) ^ 7;
+        x = x.rotate_left(8) ^ 8;
+        x = x.rotate_left(9) ^ 9;
+        x = x.rotate_left(10) ^ 10;
+        x
+    }
+}
+
+plain_and_profiled! {
+    /// A call of a hundred statements, straight through.
+    fn hundred_statements / hundred_statements_profiled(x: u64) -> u64 {
+        let mut x = x;
+        x = x.rotate_left(1) ^ 1;
+        x = x.rotate_left(2) ^ 2;
+        x = x.rotate_left(3) ^ 3;
+        x = x.rotate_left(4) ^ 4;
+        x = x.rotate_left(5) ^ 5;
+        x = x.rotate_left(6) ^ 6;
+        x = x.rotate_left(7) ^ 7;
+        x = x.rotate_left(8) ^ 8;
+        x = x.rotate_left(9) ^ 9;
+        x = x.rotate_left(10) ^ 10;
+        x = x.rotate_left(11) ^ 11;
+        x = x.rotate_left(12) ^ 12;
+        x = x.rotate_left(13) ^ 13;
+        x = x.rotate_left(14) ^ 14;
+        x = x.rotate_left(15) ^ 15;
+        x = x.rotate_left(16) ^ 16;
+        x = x.rotate_left(17) ^ 17;
+        x = x.rotate_left(18) ^ 18;
+        x = x.rotate_left(19) ^ 19;
+        x = x.rotate_left(20) ^ 20;
+        x = x.rotate_left(21) ^ 21;
+        x = x.rotate_left(22) ^ 22;
+        x = x.rotate_left(23) ^ 23;
+        x = x.rotate_left(24) ^ 24;
+        x = x.rotate_left(25) ^ 25;
+        x = x.rotate_left(26) ^ 26;
+        x = x.rotate_left(27) ^ 27;
+        x = x.rotate_left(28) ^ 28;
+        x = x.rotate_left(29) ^ 29;
+        x = x.rotate_left(30) ^ 30;
+        x = x.rotate_left(31) ^ 31;
+        x = x.rotate_left(32) ^ 32;
+        x = x.rotate_left(33) ^ 33;
+        x = x.rotate_left(34) ^ 34;
+        x = x.rotate_left(35) ^ 35;
+        x = x.rotate_left(36) ^ 36;
+        x = x.rotate_left(37) ^ 37;
+        x = x.rotate_left(38) ^ 38;
+        x = x.rotate_left(39) ^ 39;
+        x = x.rotate_left(40) ^ 40;
+        x = x.rotate_left(41) ^ 41;
+        x = x.rotate_left(42) ^ 42;
+        x = x.rotate_left(43) ^ 43;
+        x = x.rotate_left(44) ^ 44;
+        x = x.rotate_left(45) ^ 45;
+        x = x.rotate_left(46) ^ 46;
+        x = x.rotate_left(47) ^ 47;
+        x = x.rotate_left(48) ^ 48;
+        x = x.rotate_left(49) ^ 49;
+        x = x.rotate_left(50) ^ 50;
+        x = x.rotate_left(51) ^ 51;
+        x = x.rotate_left(52) ^ 52;
+        x = x.rotate_left(53) ^ 53;
+        x = x.rotate_left(54) ^ 54;
+        x = x.rotate_left(55) ^ 55;
+        x = x.rotate_left(56) ^ 56;
+        x = x.rotate_left(57) ^ 57;
+        x = x.rotate_left(58) ^ 58;
+        x = x.rotate_left(59) ^ 59;
+        x = x.rotate_left(60) ^ 60;
+        x = x.rotate_left(61) ^ 61;
+        x = x.rotate_left(62) ^ 62;
+        x = x.rotate_left(63) ^ 63;
+        x = x.rotate_left(1) ^ 64;
+        x = x.rotate_left(2) ^ 65;
+        x = x.rotate_left(3) ^ 66;
+        x = x.rotate_left(4) ^ 67;
+        x = x.rotate_left(5) ^ 68;
+        x = x.rotate_left(6) ^ 69;
+        x = x.rotate_left(7) ^ 70;
+        x = x.rotate_left(8) ^ 71;
+        x = x.rotate_left(9) ^ 72;
+        x = x.rotate_left(10) ^ 73;
+        x = x.rotate_left(11) ^ 74;
+        x = x.rotate_left(12) ^ 75;
+        x = x.rotate_left(13) ^ 76;
+        x = x.rotate_left(14) ^ 77;
+        x = x.rotate_left(15) ^ 78;
+        x = x.rotate_left(16) ^ 79;
+        x = x.rotate_left(17) ^ 80;
+        x = x.rotate_left(18) ^ 81;
+        x = x.rotate_left(19) ^ 82;
+        x = x.rotate_left(20) ^ 83;
+        x = x.rotate_left(21) ^ 84;
+        x = x.rotate_left(22) ^ 85;
+        x = x.rotate_left(23) ^ 86;
+        x = x.rotate_left(24) ^ 87;
+        x = x.rotate_left(25) ^ 88;
+        x = x.rotate_left(26) ^ 89;
+        x = x.rotate_left(27) ^ 90;
+        x = x.rotate_left(28) ^ 91;
+        x = x.rotate_left(29) ^ 92;
+        x = x.rotate_left(30) ^ 93;
+        x = x.rotate_left(31) ^ 94;
+        x = x.rotate_left(32) ^ 95;
+        x = x.rotate_left(33) ^ 96;
+        x = x.rotate_left(34) ^ 97;
+        x = x.rotate_left(35) ^ 98;
+        x = x.rotate_left(36) ^ 99;
+        x = x.rotate_left(37) ^ 100;
+        x
+    }
+}
+
+plain_and_profiled! {
+    /// A call that allocates 64 B and frees it.
+    fn allocates_64 / allocates_64_profiled(x: u64) -> u64 {
+        let v: Vec<u8> = Vec::with_capacity(64);
+        std::hint::black_box(&v);
+        x ^ v.capacity() as u64
+    }
+}
+
 plain_and_profiled! {
     /// The seed workload: append `n` strings of 1,000 bytes.
     fn seed / seed_profiled(n: usize) -> Vec<String> {

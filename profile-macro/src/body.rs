@@ -79,6 +79,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     let span = func.sig.ident.span();
     let site = Ident::new("__MEMPROF_SITE", Span::call_site());
     let probe = Ident::new("__memprof_probe", Span::mixed_site());
+    let on = Ident::new("__memprof_on", Span::mixed_site());
     let statics = statics(&source, args, span, &site);
 
     // Parameters are the function's own only when nothing rewrote it.
@@ -89,6 +90,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     }
     let mut probes = Probes {
         probe: &probe,
+        on: &on,
         source: &source,
         placed: 0,
     };
@@ -113,6 +115,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
             let mut #storage = ::memprof::__private::MaybeUninit::uninit();
             let #call = ::memprof::__private::Call::enter(&mut #storage, &#site);
             let #probe = #call.probe();
+            let #on = #probe.is_on();
         };
         let new_block: Block = parse_quote!({ #entry #rebinds #(#stmts)* });
         let (target, _) = stacked::follow(&mut func.block, &path);
@@ -123,6 +126,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
 
     let current = quote_spanned! {Span::mixed_site()=>
         let #probe = ::memprof::__private::Probe::current(&#site);
+        let #on = #probe.is_on();
     };
     if nested {
         // The other macro's future: wrapped, so that each of its polls is a
@@ -323,7 +327,10 @@ fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
 
 /// Whether a statement is one of ours (a probe), not the user's.
 fn is_probe(stmt: &Stmt) -> bool {
-    let Stmt::Expr(Expr::Call(call), Some(_)) = stmt else {
+    let Stmt::Expr(Expr::If(probe), None) = stmt else {
+        return false;
+    };
+    let Some(Stmt::Expr(Expr::Call(call), None)) = probe.then_branch.stmts.first() else {
         return false;
     };
     let Expr::Path(path) = &*call.func else {

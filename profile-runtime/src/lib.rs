@@ -15,7 +15,8 @@
 //! | `output/` | the table, JSON, settings, and printing at exit |
 //!
 //! `heap_stats.rs` is the public view of the counting layer's totals;
-//! `units.rs` and `json_string.rs` are pure text helpers any layer may use.
+//! `relaxed.rs` (counters' loads and stores), `units.rs` and
+//! `json_string.rs` are helpers any layer may use.
 
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
@@ -25,6 +26,7 @@ mod counting;
 mod heap_stats;
 mod json_string;
 mod output;
+mod relaxed;
 mod report;
 mod timeline;
 mod units;

@@ -20,7 +20,9 @@
 //! resets the mark for its own lines, so on entry it saves the caller's mark
 //! (`entry_high`) and on exit puts back the larger of that and every high
 //! its own lines reached (`max_high`): the caller's line then sees the peak
-//! reached inside the call.
+//! reached inside the call. All of these are the thread's raw counters and
+//! net bytes; when the profiler's own work moves the counters, the counting
+//! layer moves every running call's figures with them.
 //!
 //! Worked example. `caller` is at 0 live bytes when its line `let n =
 //! work();` starts. `work` enters (saves 0), allocates 64 KiB on its first
@@ -51,23 +53,25 @@ use crate::collect::record::{self, LineFigures, Record, Table};
 use crate::collect::site::{self, Site};
 use crate::collect::switch;
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
-use crate::counting::totals::{self, live_with, own_unpublished_at, Block};
+use crate::counting::totals::{live_with, Block};
 
 /// `excluded` is not zero.
 const EXCLUDED: u32 = 1;
-/// `m.allocs` is one below the line's real start, so that the next probe
-/// takes the slow path, which adds the earlier polls' `carry` to the peak.
+/// `m.line.allocs` is one below the line's real start, so that the next
+/// probe takes the slow path, which adds the earlier polls' `carry` to the
+/// peak.
 const POISONED: u32 = 2;
 
-/// How a probe counts an occurrence of the line it switches to.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Count {
+/// How a probe counts an occurrence of the line it switches to. Plain
+/// numbers, not an enum: comparing them is one instruction even in an
+/// unoptimised build, where a derived `PartialEq` is a call.
+pub(crate) mod count {
     /// When the line differs from the one that was running: a statement.
-    IfChanged,
+    pub(crate) const IF_CHANGED: u8 = 0;
     /// Always: a new iteration of a loop header.
-    Always,
-    /// Never: a `for` statement, whose iterations are counted by its iterator.
-    Never,
+    pub(crate) const ALWAYS: u8 = 1;
+    /// Never: a `for` statement, whose iterations its iterator counts.
+    pub(crate) const NEVER: u8 = 2;
 }
 
 /// The state of one running call. Created only by `#[profile]`'s code, in
@@ -75,8 +79,8 @@ pub(crate) enum Count {
 #[doc(hidden)]
 #[repr(C)]
 pub struct CallCore {
-    /// The running line's start, on the thread's chain. First, so that a
-    /// pointer to it is a pointer to the call.
+    /// The running line's and slice's starts, on the thread's chain. First,
+    /// so that a pointer to it is a pointer to the call.
     m: Measurement,
     /// The slot of the line now running.
     current: u32,
@@ -100,15 +104,6 @@ pub struct CallCore {
     /// What nested calls of the same function counted on their own rows
     /// while the running line ran.
     excluded: Counters,
-    /// The thread's counters (attribution view) and live bytes when the
-    /// slice began.
-    slice_entry: Counters,
-    slice_entry_live: i64,
-    /// The thread's high-water mark when the slice began.
-    entry_high: i64,
-    /// The highest the thread's live bytes reached in this slice, among
-    /// the lines that have ended.
-    max_high: i64,
     /// Net bytes of the call in its slices so far.
     call_net: i64,
     /// Largest rise of the live bytes above their value at entry.
@@ -118,8 +113,17 @@ pub struct CallCore {
 }
 
 impl CallCore {
-    fn new(site: &'static Site) -> CallCore {
-        CallCore {
+    /// Starts a call of `site` on `t`, in `storage`: counts it on the
+    /// signature line, which starts running, and makes it the innermost
+    /// running call. `None` when the thread has no table for the function.
+    #[inline]
+    pub(crate) fn start<'a>(
+        storage: &'a mut MaybeUninit<CallCore>,
+        site: &'static Site,
+        t: &ThreadState,
+    ) -> Option<&'a mut CallCore> {
+        let table = record::table_for(t, site)?;
+        let core = storage.write(CallCore {
             m: Measurement::ZERO,
             current: 0,
             flags: 0,
@@ -128,31 +132,19 @@ impl CallCore {
             block: ptr::null(),
             start_unpublished: 0,
             carry: 0,
-            thread: ptr::null(),
-            table: ptr::null(),
+            thread: t,
+            table,
             site,
             outer_same: ptr::null_mut(),
             excluded: Counters::ZERO,
-            slice_entry: Counters::ZERO,
-            slice_entry_live: 0,
-            entry_high: 0,
-            max_high: 0,
             call_net: 0,
             call_peak: 0,
             call_lines: ptr::null_mut(),
-        }
-    }
-
-    /// A new call of `site` on `t`: counts it on the signature line, which
-    /// starts running. `None` when profiling is off or the thread has no
-    /// table for the function.
-    pub(crate) fn start(site: &'static Site, t: &ThreadState) -> Option<CallCore> {
-        let table = record::table_for(t, site)?;
-        let mut core = CallCore::new(site);
-        core.attach(t, table);
+        });
+        core.begin_slice(t, table);
         let signature = core.line(0);
         LineFigures::add(&signature.occurrences, 1);
-        LineFigures::raise(&signature.mem_usage, totals::process_live(t));
+        LineFigures::raise(&signature.mem_usage, live_with(core.start_unpublished));
         if site::tracking_active() {
             site::call_started(site);
         }
@@ -165,17 +157,6 @@ impl CallCore {
     /// Whether this is a call of `site`.
     pub(crate) fn is_call_of(&self, site: &'static Site) -> bool {
         ptr::eq(self.site, site)
-    }
-
-    /// Points the call at `t`'s table of its function.
-    #[inline(always)]
-    fn attach(&mut self, t: &ThreadState, table: &Table) {
-        let lines = table.lines();
-        self.thread = t;
-        self.block = t.block();
-        self.table = table;
-        self.lines = lines.as_ptr();
-        self.len = lines.len() as u32;
     }
 
     /// The figures of the line in `slot` (< `len`).
@@ -192,38 +173,73 @@ impl CallCore {
     /// Makes this call the innermost running one on `t`, whose table of the
     /// function is `table`: from here on, what the thread allocates belongs
     /// to the running line.
+    #[inline]
     pub(crate) fn begin_slice(&mut self, t: &ThreadState, table: &Table) {
-        self.attach(t, table);
+        let block = t.block();
+        self.thread = t;
+        self.block = block;
+        self.table = table;
+        self.lines = table.lines_ptr();
+        self.len = table.site.len;
         self.outer_same = table.running.replace(self);
         self.m.outer = t.measuring.replace(&mut self.m);
-        let now = t.raw();
-        let live = now.net().wrapping_sub(t.excluded_net());
-        self.slice_entry = t.snapshot();
-        self.slice_entry_live = live;
-        self.restart_line(now, own_unpublished_at(t, now.net()));
-        self.entry_high = t.high();
-        self.max_high = live;
-        t.set_high(live);
+        let now = block.attribution_counters();
+        let net = now.net();
+        self.m.slice = now;
+        self.m.line = now;
+        self.start_unpublished = block.unpublished(net);
+        if self.carry != 0 {
+            self.poison();
+        }
+        self.m.entry_high = t.high_raw(net);
+        self.m.max_high = net;
+        t.set_high_raw(net);
     }
 
     /// Accounts the running line's part of this slice and stops being the
     /// innermost running call. The line keeps running: a later slice (the
     /// next poll of an `async` call) continues it.
+    #[inline]
     pub(crate) fn end_slice(&mut self, t: &ThreadState) {
+        // SAFETY: as in `switch`.
+        let block = unsafe { &*self.block };
+        let quiet = block.allocs() == self.m.slice.allocs
+            && block.freed() == self.m.slice.freed
+            && self.flags == 0;
+        if quiet {
+            // The common case: nothing allocated or freed in the whole
+            // slice. The running line's Mem usage may have moved; nothing
+            // else did, and the caller's mark goes back as it was.
+            LineFigures::raise(
+                &self.line(self.current).mem_usage,
+                live_with(self.start_unpublished),
+            );
+            if self.call_net > self.call_peak {
+                self.call_peak = self.call_net;
+            }
+            t.set_high_raw(self.m.entry_high);
+            self.unlink(t);
+        } else {
+            self.end_busy_slice(t);
+        }
+    }
+
+    /// `end_slice` when the thread allocated or freed during it.
+    #[inline(never)]
+    fn end_busy_slice(&mut self, t: &ThreadState) {
         self.close_part_of_line(t);
-        let slice_high = self.max_high.max(t.high());
+        let now = t.raw();
+        let slice_high = self.m.max_high.max(t.high_raw(now.net()));
         self.call_peak = call_peak(
             self.call_peak,
             self.call_net,
-            self.slice_entry_live,
+            self.m.slice.net(),
             slice_high,
         );
-        let slice = t.snapshot().since(self.slice_entry);
+        let slice = now.since(self.m.slice);
         self.call_net = self.call_net.wrapping_add(slice.net());
-        t.set_high(self.entry_high.max(slice_high));
-        t.measuring.set(self.m.outer);
-        // SAFETY: the table outlives the call (see `line`).
-        unsafe { &*self.table }.running.set(self.outer_same);
+        t.set_high_raw(self.m.entry_high.max(slice_high));
+        self.unlink(t);
         // Whatever this slice did is now on this function's rows; the
         // enclosing call of the same function leaves it out.
         // SAFETY: the enclosing call is alive (it runs this one) and is not
@@ -234,7 +250,16 @@ impl CallCore {
         }
     }
 
+    /// Stops being the innermost running call on `t`.
+    #[inline(always)]
+    fn unlink(&mut self, t: &ThreadState) {
+        t.measuring.set(self.m.outer);
+        // SAFETY: the table outlives the call (see `line`).
+        unsafe { &*self.table }.running.set(self.outer_same);
+    }
+
     /// Ends the call: after its last slice.
+    #[inline]
     pub(crate) fn finish(&mut self) {
         if site::tracking_active() {
             site::call_finished(self.site);
@@ -256,8 +281,8 @@ impl CallCore {
     /// The probes' entry: the line in `slot` starts running, or the running
     /// line goes on.
     #[inline(always)]
-    pub(crate) fn switch(&mut self, slot: u32, count: Count) {
-        if slot >= self.len || (slot == self.current && count != Count::Always) {
+    pub(crate) fn switch(&mut self, slot: u32, count: u8) {
+        if slot >= self.len || (slot == self.current && count != count::ALWAYS) {
             // Another statement of the running line continues it: one
             // execution, one peak. Only a new loop iteration restarts a line.
             return;
@@ -265,7 +290,7 @@ impl CallCore {
         // SAFETY: the block is a static one or the thread's fallback, which
         // outlive the call.
         let block = unsafe { &*self.block };
-        if block.allocs() == self.m.allocs && block.freed() == self.m.freed {
+        if block.allocs() == self.m.line.allocs && block.freed() == self.m.line.freed {
             // The common case: the thread neither allocated nor freed while
             // the line ran. Only the process-wide Mem usage can have moved,
             // and the measurement need not restart.
@@ -274,7 +299,7 @@ impl CallCore {
         } else {
             self.close_changed_line();
         }
-        if count != Count::Never {
+        if count != count::NEVER {
             LineFigures::add(&self.line(slot).occurrences, 1);
         }
         self.current = slot;
@@ -283,7 +308,7 @@ impl CallCore {
     /// The closing-brace line, the function's last, starts running.
     #[inline(always)]
     pub(crate) fn switch_to_close(&mut self) {
-        self.switch(self.len.wrapping_sub(1), Count::IfChanged);
+        self.switch(self.len.wrapping_sub(1), count::IF_CHANGED);
     }
 
     /// Accounts a line during which the thread allocated or freed, which
@@ -294,7 +319,6 @@ impl CallCore {
         let t = unsafe { &*self.thread };
         self.close_line(t);
         self.carry = 0;
-        self.flags &= !POISONED;
     }
 
     /// Accounts the running line so far without ending it: its net bytes are
@@ -303,10 +327,14 @@ impl CallCore {
         let net = self.close_line(t);
         self.carry = self.carry.wrapping_add(net);
         if self.carry != 0 {
-            // The next probe must see the carry: make its quick test fail.
-            self.m.allocs = self.m.allocs.wrapping_sub(1);
-            self.flags |= POISONED;
+            self.poison();
         }
+    }
+
+    /// Makes the next probe's quick test fail, so that it adds `carry`.
+    fn poison(&mut self) {
+        self.m.line.allocs = self.m.line.allocs.wrapping_sub(1);
+        self.flags |= POISONED;
     }
 
     /// Adds what happened since the running line (or this part of it)
@@ -316,7 +344,7 @@ impl CallCore {
         // SAFETY: as in `switch`.
         let block = unsafe { &*self.block };
         let now = block.attribution_counters();
-        let mut start = self.m.start();
+        let mut start = self.m.line;
         if self.flags & POISONED != 0 {
             start.allocs = start.allocs.wrapping_add(1);
             self.flags &= !POISONED;
@@ -337,29 +365,21 @@ impl CallCore {
             LineFigures::add(&line.freed, end.counted.freed);
         }
         LineFigures::raise(&line.peak, end.peak);
-        let unpublished = own_unpublished_at(t, net_now);
+        let unpublished = block.unpublished(net_now);
         LineFigures::raise(&line.mem_usage, live_with(unpublished));
         if !self.call_lines.is_null() {
             budget::add(self.call_lines, self.len, self.current, end.net, end.peak);
         }
-        self.restart_line(now, unpublished);
+        self.m.line = now;
+        self.start_unpublished = unpublished;
         // The next line's peak is measured from here. When the line just
         // closed ended on its high (a line that only allocated), the mark is
         // already here.
         if high != net_now {
-            self.max_high = self.max_high.max(t.high());
+            self.m.max_high = self.m.max_high.max(high);
             t.set_high_raw(net_now);
         }
         now.since(start).net()
-    }
-
-    /// Starts measuring the running line afresh from `now`, the thread's
-    /// raw counters, with `unpublished` of its net bytes not yet in the
-    /// process total.
-    #[inline(always)]
-    fn restart_line(&mut self, now: Counters, unpublished: i64) {
-        self.m.restart(now);
-        self.start_unpublished = unpublished;
     }
 }
 
@@ -394,14 +414,10 @@ fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site) -> Call {
     let Some(t) = this_thread() else {
         return Call(ptr::null_mut());
     };
-    let Some(core) = CallCore::start(site, t) else {
-        return Call(ptr::null_mut());
-    };
-    let core = storage.write(core);
-    // SAFETY: the table outlives the call.
-    let table = unsafe { &*core.table };
-    core.begin_slice(t, table);
-    Call(core)
+    match CallCore::start(storage, site, t) {
+        Some(core) => Call(core),
+        None => Call(ptr::null_mut()),
+    }
 }
 
 impl Drop for Call {
@@ -454,10 +470,14 @@ fn close_running_lines_of(t: &ThreadState) {
     for core in running_calls(t) {
         // SAFETY: see `running_calls`; no other borrow of it is live.
         let core = unsafe { &mut *core };
-        t.set_high(t.high().max(carried));
-        let before = t.high();
+        let net = t.raw().net();
+        t.set_high_raw(t.high_raw(net).max(carried));
+        let before = t.high_raw(net);
         core.close_part_of_line(t);
-        carried = carried.max(before).max(core.max_high).max(core.entry_high);
+        carried = carried
+            .max(before)
+            .max(core.m.max_high)
+            .max(core.m.entry_high);
     }
 }
 
@@ -477,7 +497,9 @@ pub(crate) fn move_running_calls_to(t: &ThreadState, record: &Record) {
         };
         // SAFETY: the old table outlives the call.
         unsafe { &*core.table }.running.set(ptr::null_mut());
-        core.attach(t, table);
+        core.table = table;
+        core.lines = table.lines_ptr();
+        core.len = table.site.len;
         table.running.set(core);
     }
 }

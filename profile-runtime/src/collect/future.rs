@@ -75,6 +75,11 @@ impl<'a> Slice<'a> {
         core.begin_slice(thread, table);
         Some(Slice { core, thread })
     }
+
+    /// The first slice of a call, which starting it began.
+    fn first(core: &'a mut CallCore, thread: &'a ThreadState) -> Self {
+        Slice { core, thread }
+    }
 }
 
 impl Drop for Slice<'_> {
@@ -91,23 +96,27 @@ impl<F: Future> Future for Instrumented<F> {
         // it is dropped in place in `drop`. `core` needs only to stay put,
         // which `Pin` guarantees for the whole value.
         let this = unsafe { self.get_unchecked_mut() };
-        if this.state == NOT_STARTED {
-            this.state = FINISHED;
-            if switch::on() {
-                if let Some(core) = this_thread().and_then(|t| CallCore::start(this.site, t)) {
-                    this.core.write(core);
-                    this.state = RUNNING;
-                }
-            }
-        }
         // SAFETY: see above.
         let inner = unsafe { Pin::new_unchecked(&mut *this.inner) };
-        if this.state != RUNNING {
-            return inner.poll(cx);
-        }
-        // SAFETY: written when the state became `RUNNING`.
-        let core = unsafe { this.core.assume_init_mut() };
-        let slice = Slice::begin(core, this.site);
+        let slice = match this.state {
+            NOT_STARTED => {
+                this.state = FINISHED;
+                let started = switch::on()
+                    .then(this_thread)
+                    .flatten()
+                    .and_then(|t| Some((CallCore::start(&mut this.core, this.site, t)?, t)));
+                match started {
+                    Some((core, thread)) => {
+                        this.state = RUNNING;
+                        Some(Slice::first(core, thread))
+                    }
+                    None => return inner.poll(cx),
+                }
+            }
+            // SAFETY: written when the state became `RUNNING`.
+            RUNNING => Slice::begin(unsafe { this.core.assume_init_mut() }, this.site),
+            _ => return inner.poll(cx),
+        };
         let result = inner.poll(cx);
         drop(slice);
         if result.is_ready() {

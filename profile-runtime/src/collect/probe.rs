@@ -10,7 +10,7 @@
 
 use std::ptr;
 
-use crate::collect::call::{CallCore, Count};
+use crate::collect::call::{count, CallCore};
 use crate::collect::site::Site;
 use crate::counting::thread::this_thread;
 
@@ -36,6 +36,13 @@ impl Probe {
         Probe(core)
     }
 
+    /// Whether the call is profiled (the handle is not null).
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn is_on(self) -> bool {
+        self.0 as usize != 0
+    }
+
     /// The handle of the innermost call running on this thread, if it is a
     /// call of `site`: how an `async` function's body, which runs inside
     /// its future's poll, finds its call.
@@ -54,12 +61,13 @@ impl Probe {
     }
 
     #[inline(always)]
-    fn step(self, slot: u32, count: Count) {
-        // SAFETY: a non-null handle points at a running call on this thread
-        // (see `unsafe impl Send`), which nothing else borrows while a
-        // probe of its body runs.
-        if let Some(core) = unsafe { self.0.as_mut() } {
-            core.switch(slot, count);
+    fn step(self, slot: u32, count: u8) {
+        // An address compared as a number: one instruction unoptimised.
+        if self.0 as usize != 0 {
+            // SAFETY: a non-null handle points at a running call on this
+            // thread (see `unsafe impl Send`), which nothing else borrows
+            // while a probe of its body runs.
+            unsafe { &mut *self.0 }.switch(slot, count);
         }
     }
 }
@@ -69,7 +77,7 @@ impl Probe {
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub extern "C" fn line(probe: Probe, slot: u32) {
-    probe.step(slot, Count::IfChanged);
+    probe.step(slot, count::IF_CHANGED);
 }
 
 /// Probe at a loop header: one more evaluation of the header.
@@ -77,7 +85,7 @@ pub extern "C" fn line(probe: Probe, slot: u32) {
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub extern "C" fn iteration(probe: Probe, slot: u32) {
-    probe.step(slot, Count::Always);
+    probe.step(slot, count::ALWAYS);
 }
 
 /// Probe before a `for` statement: its line runs, its iterator counts it.
@@ -85,7 +93,7 @@ pub extern "C" fn iteration(probe: Probe, slot: u32) {
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub extern "C" fn enter_line(probe: Probe, slot: u32) {
-    probe.step(slot, Count::Never);
+    probe.step(slot, count::NEVER);
 }
 
 /// Switches to the closing-brace line (the function's last) when dropped:
@@ -94,23 +102,29 @@ pub extern "C" fn enter_line(probe: Probe, slot: u32) {
 /// the function's locals drop.
 ///
 /// `F` is the function's `fn() -> &'static Site` item, a type of no size: so
-/// the marker takes no stack, however many `return`s the function has
-/// (each has one), and finds the running call through the thread.
+/// the marker takes a byte of stack (whether the call is profiled), however
+/// many `return`s the function has (each has one), and finds the running
+/// call through the thread.
 #[doc(hidden)]
-pub struct CloseMarker<F: Fn() -> &'static Site>(F);
+pub struct CloseMarker<F: Fn() -> &'static Site> {
+    site: F,
+    on: bool,
+}
 
 impl<F: Fn() -> &'static Site> CloseMarker<F> {
     #[doc(hidden)]
     #[inline(always)]
-    pub fn new(site: F) -> Self {
-        CloseMarker(site)
+    pub fn new(site: F, on: bool) -> Self {
+        CloseMarker { site, on }
     }
 }
 
 impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
     #[inline(always)]
     fn drop(&mut self) {
-        close((self.0)());
+        if self.on {
+            close((self.site)());
+        }
     }
 }
 
@@ -153,7 +167,9 @@ impl<I: Iterator> Iterator for IterProbe<I> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<I::Item> {
-        iteration(self.probe, self.slot);
+        if self.probe.is_on() {
+            iteration(self.probe, self.slot);
+        }
         self.inner.next()
     }
 

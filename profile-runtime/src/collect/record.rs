@@ -24,8 +24,9 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
 use crate::collect::call::CallCore;
 use crate::collect::site::Site;
-use crate::counting::thread::{suspended, ThreadState};
+use crate::counting::thread::{suspended, Local, ThreadState};
 use crate::counting::totals::settle;
+use crate::relaxed;
 
 /// One source line's figures in one thread's table, summed over the calls
 /// that ran on that thread. Only the owning thread writes them; the report
@@ -55,17 +56,12 @@ pub(crate) struct LineFigures {
 impl LineFigures {
     #[inline(always)]
     pub(crate) fn add(cell: &AtomicU64, by: u64) {
-        cell.store(
-            cell.load(Ordering::Relaxed).wrapping_add(by),
-            Ordering::Relaxed,
-        );
+        relaxed::bump(cell, by);
     }
 
     #[inline(always)]
     pub(crate) fn raise(cell: &AtomicU64, value: u64) {
-        if value > cell.load(Ordering::Relaxed) {
-            cell.store(value, Ordering::Relaxed);
-        }
+        relaxed::raise(cell, value);
     }
 
     /// Adds `other`'s figures into these (sums add, maxima rise).
@@ -88,7 +84,7 @@ pub(crate) struct Table {
     /// The innermost call of this function now running on the owning
     /// thread, or null: a call ending gives what it counted to this one's
     /// exclusions, so that a recursive function counts each byte once.
-    pub(crate) running: Cell<*mut CallCore>,
+    pub(crate) running: Local<*mut CallCore>,
 }
 
 // The lines follow the header directly: both are 64-byte aligned, and the
@@ -113,10 +109,18 @@ impl Table {
         unsafe {
             table.as_ptr().write(Table {
                 site,
-                running: Cell::new(ptr::null_mut()),
+                running: Local::new(ptr::null_mut()),
             });
         }
         Some(table)
+    }
+
+    /// Where the function's lines start (`site.len` of them).
+    #[inline(always)]
+    pub(crate) fn lines_ptr(&self) -> *const LineFigures {
+        // SAFETY: one header past the table's start: the lines follow it in
+        // the same allocation (`Table::new`).
+        unsafe { ptr::from_ref(self).add(1).cast::<LineFigures>() }
     }
 
     /// The function's lines.
@@ -218,21 +222,49 @@ impl Record {
 
     /// `site`'s table in this record, if the thread has run it.
     #[inline(always)]
-    pub(crate) fn table(&self, id: u32) -> Option<&Table> {
+    pub(crate) fn table(&self, id: u64) -> Option<&Table> {
         let index = self.index.load(Ordering::Acquire);
+        if index as usize == 0 {
+            return None;
+        }
         // SAFETY: an index is never freed.
-        let index = unsafe { index.as_ref() }?;
-        let slot = index.slots().get(id as usize)?;
+        let index = unsafe { &*index };
+        if id >= index.capacity as u64 {
+            return None;
+        }
+        // SAFETY: `id` is below the index's capacity.
+        let slot = unsafe { &*index.tables.as_ptr().add(id as usize) };
+        let table = slot.load(Ordering::Acquire);
+        if table as usize == 0 {
+            return None;
+        }
         // SAFETY: tables of a listed record are never freed; a capture's
         // private record is freed only by its own thread, after use.
-        unsafe { slot.load(Ordering::Acquire).as_ref() }
+        Some(unsafe { &*table })
+    }
+
+    /// `table`, for the thread that owns the record: its own writes, read
+    /// with relaxed loads (which stay one instruction unoptimised).
+    #[inline(always)]
+    fn own_table(&self, id: u64) -> *const Table {
+        let index = relaxed::load_ptr(&self.index);
+        if index as usize == 0 {
+            return ptr::null();
+        }
+        // SAFETY: an index is never freed.
+        let index = unsafe { &*index };
+        if id >= index.capacity as u64 {
+            return ptr::null();
+        }
+        // SAFETY: `id` is below the index's capacity.
+        relaxed::load_ptr(unsafe { &*index.tables.as_ptr().add(id as usize) })
     }
 
     /// `site`'s table, made if this is its first call on the thread. Runs
     /// with counting suspended (its work is the profiler's).
     #[cold]
     #[inline(never)]
-    fn make_table(&self, site: &'static Site, id: u32) -> Option<&Table> {
+    fn make_table(&self, site: &'static Site, id: u64) -> Option<&Table> {
         let id = id as usize;
         let old = self.index.load(Ordering::Acquire);
         // SAFETY: never freed.
@@ -305,13 +337,16 @@ pub(crate) fn current(t: &ThreadState) -> *const Record {
 /// a new one, and the call then records nothing.
 #[inline(always)]
 pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
-    // SAFETY: a thread's record lives as long as the process (or, for a
-    // capture's, until the capture ends, after every call inside it).
-    let record = unsafe { current(t).as_ref() };
-    // An unregistered site's id is above every index: no table.
-    if let Some(table) = record.and_then(|r| r.table(site.id())) {
-        // SAFETY: see above.
-        return Some(unsafe { &*ptr::from_ref(table) });
+    let record = current(t);
+    if record as usize != 0 {
+        // SAFETY: a thread's record lives as long as the process (or, for
+        // a capture's, until the capture ends, after every call inside it).
+        // An unregistered site's id is above every index: no table.
+        let table = unsafe { &*record }.own_table(site.id());
+        if table as usize != 0 {
+            // SAFETY: as above.
+            return Some(unsafe { &*table });
+        }
     }
     first_call_on_thread(t, site)
 }

@@ -7,9 +7,10 @@
 //! per-thread tables, summed when a report is made.
 
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, Ordering};
 
 use crate::collect::budget::Budget;
+use crate::relaxed;
 
 /// Compile-time description of one profiled function. Created only by
 /// `#[profile]`.
@@ -34,7 +35,7 @@ pub struct Site {
     first_call: fn(),
     /// The index of this function's table in each thread's record;
     /// `UNREGISTERED` until the first call.
-    id: AtomicU32,
+    id: AtomicU64,
     /// First-call order among sites, for the report.
     pub(crate) order: AtomicU64,
     next: AtomicPtr<Site>,
@@ -45,16 +46,16 @@ pub struct Site {
 }
 
 /// `Site::id` before the first call.
-pub(crate) const UNREGISTERED: u32 = u32::MAX;
+pub(crate) const UNREGISTERED: u64 = u64::MAX;
 /// `Site::id` while the first call registers it: like `UNREGISTERED`, above
 /// every id, so that no table is found for it.
-const REGISTERING: u32 = u32::MAX - 1;
+const REGISTERING: u64 = u64::MAX - 1;
 
 static HEAD: AtomicPtr<Site> = AtomicPtr::new(ptr::null_mut());
-/// Whether calls count themselves in their site's `active` (set while a
-/// timeline is recorded, by that layer).
-static TRACK_ACTIVE: AtomicBool = AtomicBool::new(false);
-static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+/// Whether calls count themselves in their site's `active` (1 while a
+/// timeline is recorded, set by that layer).
+static TRACK_ACTIVE: AtomicU64 = AtomicU64::new(0);
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 static FIRST_CALL: AtomicBool = AtomicBool::new(false);
 
 impl Site {
@@ -79,7 +80,7 @@ impl Site {
             len,
             budget,
             first_call,
-            id: AtomicU32::new(UNREGISTERED),
+            id: AtomicU64::new(UNREGISTERED),
             order: AtomicU64::new(0),
             next: AtomicPtr::new(ptr::null_mut()),
             active: AtomicI64::new(0),
@@ -90,12 +91,14 @@ impl Site {
     /// The site's table index, or `UNREGISTERED` (or a value above every
     /// id) before its first call finished registering it.
     #[inline(always)]
-    pub(crate) fn id(&self) -> u32 {
-        self.id.load(Ordering::Acquire)
+    pub(crate) fn id(&self) -> u64 {
+        // Relaxed: the id is all that is read here, and it never changes
+        // once set; what a thread finds by it is its own.
+        relaxed::load(&self.id)
     }
 
     /// The site's table index, registering it first if need be.
-    pub(crate) fn registered_id(&'static self) -> u32 {
+    pub(crate) fn registered_id(&'static self) -> u64 {
         match self.id() {
             UNREGISTERED | REGISTERING => self.register(),
             id => id,
@@ -106,7 +109,7 @@ impl Site {
     /// registering it at the same moment is waited for (a few instructions).
     #[cold]
     #[inline(never)]
-    pub(crate) fn register(&'static self) -> u32 {
+    pub(crate) fn register(&'static self) -> u64 {
         loop {
             match self.id.compare_exchange(
                 UNREGISTERED,
@@ -123,7 +126,7 @@ impl Site {
             (self.first_call)();
         }
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-        self.order.store(u64::from(id), Ordering::Relaxed);
+        self.order.store(id, Ordering::Relaxed);
         let me = ptr::from_ref(self).cast_mut();
         let mut head = HEAD.load(Ordering::Acquire);
         loop {
@@ -167,13 +170,13 @@ impl Site {
 
 /// From now on, calls count themselves in their site's `active`.
 pub(crate) fn track_active() {
-    TRACK_ACTIVE.store(true, Ordering::Relaxed);
+    TRACK_ACTIVE.store(1, Ordering::Relaxed);
 }
 
 /// Whether calls count themselves in their site's `active`.
 #[inline(always)]
 pub(crate) fn tracking_active() -> bool {
-    TRACK_ACTIVE.load(Ordering::Relaxed)
+    relaxed::load(&TRACK_ACTIVE) != 0
 }
 
 /// A call of `site` started (while calls are tracked).

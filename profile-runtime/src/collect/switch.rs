@@ -4,23 +4,27 @@
 //! that reads one relaxed byte. A bad value is a one-line message on stderr
 //! naming the accepted values, and profiling stays on.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::counting::thread::suspended;
+use crate::relaxed;
 
-const UNKNOWN: u8 = 0;
-const ON: u8 = 1;
-const OFF: u8 = 2;
+const UNKNOWN: u64 = 0;
+const ON: u64 = 1;
+const OFF: u64 = 2;
 
-static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
+static STATE: AtomicU64 = AtomicU64::new(UNKNOWN);
 
 /// Whether profiling is on (`MEMPROF` unset, or a value meaning on).
 #[inline(always)]
 pub(crate) fn on() -> bool {
-    match STATE.load(Ordering::Relaxed) {
-        ON => true,
-        OFF => false,
-        _ => read(),
+    let state = relaxed::load(&STATE);
+    if state == ON {
+        true
+    } else if state == OFF {
+        false
+    } else {
+        read()
     }
 }
 

@@ -17,24 +17,29 @@
 //! boundaries, and keeps its own per-thread record behind `collector`,
 //! which this layer never looks into.
 
-use std::cell::Cell;
+use std::cell::UnsafeCell;
 use std::ptr;
 
 use crate::counting::totals::{Block, PUBLISH_STEP, UNCLAIMED};
 
-/// A line being measured: the thread's raw counters when it started. The
+/// What a running call measures, in the thread's raw counters: where its
+/// running line started, where its slice (the whole call, or one poll of
+/// an `async` call) started, and high-water marks of the net bytes. The
 /// collect layer embeds one at the start of every running call; this layer
-/// keeps them in a chain (innermost first) so that it can move their starts
-/// when the counters jump for reasons that are no line's.
+/// keeps them in a chain (innermost first) so that it can move them all when
+/// the counters jump for reasons that are no line's (see `exclude`).
 #[repr(C)]
 #[derive(Debug)]
 pub(crate) struct Measurement {
-    /// Allocation calls when the line started.
-    pub(crate) allocs: u64,
-    /// Bytes freed when the line started.
-    pub(crate) freed: u64,
-    /// Bytes allocated when the line started.
-    pub(crate) allocated: u64,
+    /// The running line's start.
+    pub(crate) line: Counters,
+    /// The slice's start.
+    pub(crate) slice: Counters,
+    /// The thread's high-water mark (raw net bytes) when the slice began,
+    /// to be put back, raised, when it ends.
+    pub(crate) entry_high: i64,
+    /// The highest raw net bytes the slice's ended lines reached.
+    pub(crate) max_high: i64,
     /// The next measurement outwards on this thread, or null.
     pub(crate) outer: *mut Measurement,
 }
@@ -42,28 +47,52 @@ pub(crate) struct Measurement {
 impl Measurement {
     /// A measurement starting at zero counters, linked nowhere.
     pub(crate) const ZERO: Measurement = Measurement {
-        allocs: 0,
-        freed: 0,
-        allocated: 0,
+        line: Counters::ZERO,
+        slice: Counters::ZERO,
+        entry_high: 0,
+        max_high: 0,
         outer: ptr::null_mut(),
     };
 
-    /// Starts measuring afresh from `now`.
-    #[inline(always)]
-    pub(crate) fn restart(&mut self, now: Counters) {
-        self.allocs = now.allocs;
-        self.freed = now.freed;
-        self.allocated = now.allocated;
+    /// Moves every figure by `by`, a jump of the raw counters that is no
+    /// line's.
+    fn shift(&mut self, by: Counters) {
+        self.line = self.line.plus(by);
+        self.slice = self.slice.plus(by);
+        self.entry_high = self.entry_high.wrapping_add(by.net());
+        self.max_high = self.max_high.wrapping_add(by.net());
+    }
+}
+
+/// A `Cell` for `Copy` values whose `get` and `set` stay inlined in an
+/// unoptimised build (`Cell::get` is a call there): the allocator and the
+/// probes read a few of these on every allocation and statement.
+#[repr(transparent)]
+pub(crate) struct Local<T: Copy>(UnsafeCell<T>);
+
+impl<T: Copy> Local<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        Local(UnsafeCell::new(value))
     }
 
-    /// The counters the measurement started from.
     #[inline(always)]
-    pub(crate) fn start(&self) -> Counters {
-        Counters {
-            allocated: self.allocated,
-            freed: self.freed,
-            allocs: self.allocs,
-        }
+    pub(crate) fn get(&self) -> T {
+        // SAFETY: like `Cell`: the value is only ever copied in or out, and
+        // `Local` is not `Sync`, so no other thread reaches it.
+        unsafe { *self.0.get() }
+    }
+
+    #[inline(always)]
+    pub(crate) fn set(&self, value: T) {
+        // SAFETY: as in `get`.
+        unsafe { *self.0.get() = value }
+    }
+
+    #[inline(always)]
+    pub(crate) fn replace(&self, value: T) -> T {
+        let old = self.get();
+        self.set(value);
+        old
     }
 }
 
@@ -71,17 +100,17 @@ impl Measurement {
 pub(crate) struct ThreadState {
     /// The block this thread counts in: one of `totals.rs`'s, or `fallback`
     /// while it has none; `UNCLAIMED` until the thread's first allocation.
-    pub(crate) counters: Cell<*const Block>,
+    pub(crate) counters: Local<*const Block>,
     /// `counters` when it is a block of the thread's own, else null: the
     /// allocator's fast path tests only this.
-    pub(crate) own_block: Cell<*const Block>,
+    pub(crate) own_block: Local<*const Block>,
     /// True while `counters` is `fallback`: the process-wide totals then go
     /// through the shared counters instead.
-    pub(crate) shared: Cell<bool>,
+    pub(crate) shared: Local<bool>,
     /// Attribution counters for a thread without a block of its own.
     pub(crate) fallback: Block,
     /// Subtracted from the block's counters to give attribution counters.
-    excluded: Cell<Counters>,
+    excluded: Local<Counters>,
     /// With the block's net bytes (`allocated - freed`) now, their highest
     /// value since the last probe reset it: the high is the larger of the
     /// two (see `high_raw`, and `high` for the attribution view).
@@ -91,41 +120,41 @@ pub(crate) struct ThreadState {
     // where they were just before some free. An allocation then tests
     // nothing about the high, and in a loop that only allocates (each call
     // a new high) that is one test and two stores fewer per allocation.
-    high_at_free: Cell<i64>,
+    high_at_free: Local<i64>,
     /// Net bytes above which the block publishes (`i64::MAX` when the thread
     /// has no block: the shared counters publish at once).
-    rise_limit: Cell<i64>,
+    rise_limit: Local<i64>,
     /// Net bytes below which the block publishes after a free.
-    pub(crate) fall_limit: Cell<i64>,
+    pub(crate) fall_limit: Local<i64>,
     /// Nesting depth of `suspended`.
-    suspended: Cell<u32>,
+    suspended: Local<u32>,
     /// Block counters and attribution high when the outermost `suspended`
     /// began.
-    suspend_start: Cell<Counters>,
-    suspend_high: Cell<i64>,
+    suspend_start: Local<Counters>,
+    suspend_high: Local<i64>,
     /// The innermost line being measured on this thread (a running call's),
     /// or null.
-    pub(crate) measuring: Cell<*mut Measurement>,
+    pub(crate) measuring: Local<*mut Measurement>,
     /// The collect layer's record of this thread, opaque here.
-    pub(crate) collector: Cell<*const ()>,
+    pub(crate) collector: Local<*const ()>,
 }
 
 impl ThreadState {
     const fn new() -> Self {
         ThreadState {
-            counters: Cell::new(&UNCLAIMED),
-            own_block: Cell::new(ptr::null()),
-            shared: Cell::new(false),
+            counters: Local::new(&UNCLAIMED),
+            own_block: Local::new(ptr::null()),
+            shared: Local::new(false),
             fallback: Block::NEW,
-            excluded: Cell::new(Counters::ZERO),
-            high_at_free: Cell::new(0),
-            rise_limit: Cell::new(i64::MAX),
-            fall_limit: Cell::new(i64::MIN),
-            suspended: Cell::new(0),
-            suspend_start: Cell::new(Counters::ZERO),
-            suspend_high: Cell::new(0),
-            measuring: Cell::new(ptr::null_mut()),
-            collector: Cell::new(ptr::null()),
+            excluded: Local::new(Counters::ZERO),
+            high_at_free: Local::new(0),
+            rise_limit: Local::new(i64::MAX),
+            fall_limit: Local::new(i64::MIN),
+            suspended: Local::new(0),
+            suspend_start: Local::new(Counters::ZERO),
+            suspend_high: Local::new(0),
+            measuring: Local::new(ptr::null_mut()),
+            collector: Local::new(ptr::null()),
         }
     }
 
@@ -183,7 +212,13 @@ impl ThreadState {
     /// `net`, the block's net bytes now.
     #[inline(always)]
     pub(crate) fn high_raw(&self, net: i64) -> i64 {
-        self.high_at_free.get().max(net)
+        let high = self.high_at_free.get();
+        // Not `max`: that is a call in an unoptimised build.
+        if high > net {
+            high
+        } else {
+            net
+        }
     }
 
     /// Starts the high afresh at `high` raw net bytes (at least the net
@@ -223,12 +258,10 @@ impl ThreadState {
     fn exclude(&self, by: Counters) {
         self.excluded.set(self.excluded.get().plus(by));
         let mut m = self.measuring.get();
-        while !m.is_null() {
-            // SAFETY: measurements on the chain are alive until they unlink
-            // themselves, and only this thread reaches them.
-            let measurement = unsafe { &mut *m };
-            let start = measurement.start().plus(by);
-            measurement.restart(start);
+        // SAFETY: measurements on the chain are alive until they unlink
+        // themselves, and only this thread reaches them.
+        while let Some(measurement) = unsafe { m.as_mut() } {
+            measurement.shift(by);
             m = measurement.outer;
         }
     }
@@ -310,10 +343,14 @@ pub(crate) fn with_thread<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
 /// of line.
 #[inline(always)]
 pub(crate) fn this_thread<'a>() -> Option<&'a ThreadState> {
-    // SAFETY: a `const` thread local without a destructor lives as long as
-    // its thread, and the reference does not leave the thread: callers use
-    // it within one allocator call, one probe or one call of a function.
-    with_thread(|t| t as *const ThreadState).map(|t| unsafe { &*t })
+    match THREAD.try_with(|t| t as *const ThreadState) {
+        // SAFETY: a `const` thread local without a destructor lives as long
+        // as its thread, and the reference does not leave the thread:
+        // callers use it within one allocator call, one probe or one call
+        // of a function.
+        Ok(t) => Some(unsafe { &*t }),
+        Err(_) => None,
+    }
 }
 
 /// Runs `f` with counting suspended on this thread, so that the profiler's own

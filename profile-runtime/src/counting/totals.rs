@@ -37,6 +37,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 use crate::counting::thread::{with_thread, Counters, ThreadState};
+use crate::relaxed;
 
 /// Threads that can count in a block of their own at the same time.
 const BLOCKS: usize = 256;
@@ -113,12 +114,7 @@ pub(crate) struct Block {
 // Single writer: a plain add, not a locked one. Returns the new value, so
 // that callers use it from a register instead of loading it back (a load
 // right after the store would wait for store forwarding).
-#[inline(always)]
-fn bump(cell: &AtomicU64, by: u64) -> u64 {
-    let value = cell.load(Ordering::Relaxed).wrapping_add(by);
-    cell.store(value, Ordering::Relaxed);
-    value
-}
+use crate::relaxed::bump;
 
 impl Block {
     #[allow(clippy::declare_interior_mutable_const)]
@@ -144,33 +140,33 @@ impl Block {
     /// Allocation calls (a realloc is one).
     #[inline(always)]
     pub(crate) fn allocs(&self) -> u64 {
-        self.allocs.load(Ordering::Relaxed)
+        relaxed::load(&self.allocs)
     }
 
     /// Gross bytes allocated (a realloc adds its new size).
     #[inline(always)]
     pub(crate) fn allocated(&self) -> u64 {
-        self.allocated.load(Ordering::Relaxed)
+        relaxed::load(&self.allocated)
     }
 
     /// Gross bytes freed (a realloc adds its old size).
     #[inline(always)]
     pub(crate) fn freed(&self) -> u64 {
-        self.freed.load(Ordering::Relaxed)
+        relaxed::load(&self.freed)
     }
 
     /// Net bytes of the block: what its owners allocated minus what they
     /// freed.
     #[inline(always)]
     pub(crate) fn net(&self) -> i64 {
-        self.net_at(self.allocated.load(Ordering::Relaxed))
+        self.net_at(self.allocated())
     }
 
     /// Net bytes, given `allocated` just counted (used from a register, not
     /// loaded back).
     #[inline(always)]
     fn net_at(&self, allocated: u64) -> i64 {
-        allocated.wrapping_sub(self.freed.load(Ordering::Relaxed)) as i64
+        allocated.wrapping_sub(self.freed()) as i64
     }
 
     /// Counts an allocation. Its high needs no test here: see
@@ -221,7 +217,7 @@ impl Block {
     #[inline(always)]
     fn freed_bytes(&self, t: &ThreadState, size: usize) -> bool {
         let freed = bump(&self.freed, size as u64);
-        let net = self.allocated.load(Ordering::Relaxed).wrapping_sub(freed) as i64;
+        let net = self.allocated().wrapping_sub(freed) as i64;
         t.record_high_at_free(net.wrapping_add(size as i64));
         net < t.fall_limit.get()
     }
@@ -239,14 +235,16 @@ impl Block {
     }
 
     /// Net bytes not yet in `published_live`, given the block's net bytes.
+    /// Zero for a thread counting in the shared counters: they publish at
+    /// once, and its `fallback` block keeps step (`count_shared`).
     #[inline(always)]
-    fn unpublished(&self, net: i64) -> i64 {
+    pub(crate) fn unpublished(&self, net: i64) -> i64 {
         net.wrapping_sub(self.published())
     }
 
     #[inline(always)]
     pub(crate) fn published(&self) -> i64 {
-        self.published.load(Ordering::Relaxed)
+        relaxed::load_signed(&self.published)
     }
 
     /// Adds the net bytes not yet published to `published_live`.
@@ -256,7 +254,7 @@ impl Block {
         TABLE
             .published_live
             .fetch_add(self.unpublished(net), Ordering::Relaxed);
-        self.published.store(net, Ordering::Relaxed);
+        relaxed::store_signed(&self.published, net);
         if !t.shared.get() {
             t.set_published(Some(net));
         }
@@ -507,36 +505,20 @@ pub(crate) fn installed() -> bool {
 /// The sum of the net bytes every thread has published.
 #[inline(always)]
 pub(crate) fn published_live() -> i64 {
-    TABLE.published_live.load(Ordering::Relaxed)
-}
-
-/// Live heap bytes of the whole process for Mem usage: exact for the calling
-/// thread's own allocations, within `PUBLISH_STEP` per other thread.
-#[inline(always)]
-pub(crate) fn process_live(t: &ThreadState) -> u64 {
-    live_with(own_unpublished(t))
+    relaxed::load_signed(&TABLE.published_live)
 }
 
 /// Mem usage given the calling thread's unpublished net bytes (which do not
 /// change while the thread neither allocates nor frees).
 #[inline(always)]
 pub(crate) fn live_with(own_unpublished: i64) -> u64 {
-    published_live().wrapping_add(own_unpublished).max(0) as u64
-}
-
-/// The calling thread's net bytes not yet in `published_live`.
-#[inline(always)]
-pub(crate) fn own_unpublished(t: &ThreadState) -> i64 {
-    own_unpublished_at(t, t.block().net())
-}
-
-/// `own_unpublished`, given the net bytes of the thread's block (which the
-/// probes' slow path has read already).
-#[inline(always)]
-pub(crate) fn own_unpublished_at(t: &ThreadState, net: i64) -> i64 {
-    // Zero for a thread counting in the shared counters: they publish at
-    // once, and its `fallback` block keeps step (`count_shared`).
-    t.block().unpublished(net)
+    let live = published_live().wrapping_add(own_unpublished);
+    // Not `max(0)`: that is a call in an unoptimised build.
+    if live < 0 {
+        0
+    } else {
+        live as u64
+    }
 }
 
 /// Exact process-wide totals: the shared counters plus every block.

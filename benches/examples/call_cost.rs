@@ -1,0 +1,108 @@
+//! What a profiled call costs, and a statement in a loop: each function
+//! against the same function unprofiled, in alternating batches so that the
+//! host's drift cancels out. Built in release or in debug (as `cargo test`
+//! builds), run with or without `MEMPROF=off`; `scripts/bench` runs all
+//! four. Prints one line per row: the median extra nanoseconds over 40
+//! rounds, and the quartiles.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use memprof_bench::{
+    allocates_64, allocates_64_profiled, arithmetic, arithmetic_profiled, hundred_statements,
+    hundred_statements_profiled, one_statement, one_statement_profiled, ten_statements,
+    ten_statements_profiled, ARITHMETIC_PROBES_PER_ITERATION,
+};
+
+memprof::install!();
+
+const ROUNDS: usize = 40;
+
+/// Nanoseconds per call of `f` over `calls` calls.
+#[inline(never)]
+fn batch(f: fn(u64) -> u64, calls: u64) -> f64 {
+    let start = Instant::now();
+    let mut x = black_box(1u64);
+    for _ in 0..calls {
+        x = f(black_box(x));
+    }
+    black_box(x);
+    start.elapsed().as_secs_f64() * 1e9 / calls as f64
+}
+
+/// The median and quartiles of the extra nanoseconds of `profiled` over
+/// `plain`, per call, divided by `per`.
+fn extra(plain: fn(u64) -> u64, profiled: fn(u64) -> u64, calls: u64, per: f64) -> [f64; 3] {
+    batch(plain, calls);
+    batch(profiled, calls);
+    let mut extras: Vec<f64> = (0..ROUNDS)
+        .map(|_| {
+            let before = batch(plain, calls);
+            let with = batch(profiled, calls);
+            let after = batch(plain, calls);
+            (with - (before + after) / 2.0) / per
+        })
+        .collect();
+    extras.sort_by(f64::total_cmp);
+    let at = |q: f64| extras[((extras.len() - 1) as f64 * q).round() as usize];
+    [at(0.5), at(0.25), at(0.75)]
+}
+
+fn main() {
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let switch = match std::env::var("MEMPROF").as_deref() {
+        Ok("off") => ", MEMPROF=off",
+        _ => "",
+    };
+    // Fewer calls in a debug build, where each is tens of times slower.
+    let scale = if cfg!(debug_assertions) { 10 } else { 1 };
+    const LOOP: u64 = 100;
+    let rows: [(&str, fn(u64) -> u64, fn(u64) -> u64, u64, f64); 5] = [
+        (
+            "call of a 1-statement function",
+            one_statement,
+            one_statement_profiled,
+            1,
+            1.0,
+        ),
+        (
+            "call of a 10-statement function",
+            ten_statements,
+            ten_statements_profiled,
+            1,
+            1.0,
+        ),
+        (
+            "call of a 100-statement function",
+            hundred_statements,
+            hundred_statements_profiled,
+            10,
+            1.0,
+        ),
+        (
+            "call of a function allocating 64 B",
+            allocates_64,
+            allocates_64_profiled,
+            1,
+            1.0,
+        ),
+        (
+            "statement in a loop",
+            |x| arithmetic(LOOP + (x & 1)),
+            |x| arithmetic_profiled(LOOP + (x & 1)),
+            10,
+            (LOOP * ARITHMETIC_PROBES_PER_ITERATION) as f64,
+        ),
+    ];
+    for (what, plain, profiled, cost, per) in rows {
+        let calls = 200_000 / cost / scale;
+        let [median, low, high] = extra(plain, profiled, calls, per);
+        println!(
+            "call cost ({build}{switch}): {what}: +{median:.2} ns (quartiles {low:.2} to {high:.2})"
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! A loop of calls of one profiled function, for counting instructions
+//! (`valgrind --tool=callgrind`); not a benchmark.
+memprof::install!();
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_default();
+    let mut x = 1u64;
+    for _ in 0..10_000 {
+        x = match which.as_str() {
+            "plain" => memprof_bench::one_statement(std::hint::black_box(x)),
+            "ten" => memprof_bench::ten_statements_profiled(std::hint::black_box(x)),
+            "alloc" => memprof_bench::allocates_64_profiled(std::hint::black_box(x)),
+            "loop" => memprof_bench::arithmetic_profiled(std::hint::black_box(100)),
+            "loop-plain" => memprof_bench::arithmetic(std::hint::black_box(100)),
+            _ => memprof_bench::one_statement_profiled(std::hint::black_box(x)),
+        };
+    }
+    println!("{x}");
+}

@@ -1,0 +1,161 @@
+//! Relaxed atomic loads and stores of 64-bit counters that stay one
+//! instruction in unoptimised builds.
+//!
+//! Why: in a debug build (what `cargo test` runs) `AtomicU64::load` is a
+//! call into a call with a match on the ordering, for what is one `mov`;
+//! the probes and the allocator do a few of these on every statement and
+//! every allocation. On x86-64 and AArch64 an aligned 64-bit load or store
+//! is single-copy atomic, so a `mov` (`ldr`, `str`) written as inline
+//! assembly is a relaxed atomic access, and an `#[inline(always)]` function
+//! around it is inlined even without optimisation. Optimised builds, other
+//! targets and Miri use the standard atomics, which compile to the same
+//! instruction there.
+
+use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicU64};
+
+#[cfg(all(
+    debug_assertions,
+    not(miri),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+mod imp {
+    use std::arch::asm;
+    use std::sync::atomic::AtomicU64;
+
+    #[inline(always)]
+    pub(super) fn load(cell: &AtomicU64) -> u64 {
+        let value: u64;
+        // SAFETY: `cell` is a valid, aligned 8-byte location (an atomic);
+        // an aligned 64-bit load is single-copy atomic on this target, so
+        // this is a relaxed atomic load, and it touches nothing else.
+        unsafe {
+            #[cfg(target_arch = "x86_64")]
+            asm!("mov {value}, qword ptr [{cell}]", cell = in(reg) cell, value = out(reg) value,
+                 options(nostack, readonly, preserves_flags));
+            #[cfg(target_arch = "aarch64")]
+            asm!("ldr {value}, [{cell}]", cell = in(reg) cell, value = out(reg) value,
+                 options(nostack, readonly, preserves_flags));
+        }
+        value
+    }
+
+    #[inline(always)]
+    pub(super) fn store(cell: &AtomicU64, value: u64) {
+        // SAFETY: as in `load`: an aligned 64-bit store is single-copy
+        // atomic on this target, a relaxed atomic store to `cell` alone.
+        unsafe {
+            #[cfg(target_arch = "x86_64")]
+            asm!("mov qword ptr [{cell}], {value}", cell = in(reg) cell, value = in(reg) value,
+                 options(nostack, preserves_flags));
+            #[cfg(target_arch = "aarch64")]
+            asm!("str {value}, [{cell}]", cell = in(reg) cell, value = in(reg) value,
+                 options(nostack, preserves_flags));
+        }
+    }
+}
+
+#[cfg(not(all(
+    debug_assertions,
+    not(miri),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
+mod imp {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[inline(always)]
+    pub(super) fn load(cell: &AtomicU64) -> u64 {
+        cell.load(Ordering::Relaxed)
+    }
+
+    #[inline(always)]
+    pub(super) fn store(cell: &AtomicU64, value: u64) {
+        cell.store(value, Ordering::Relaxed);
+    }
+}
+
+/// A relaxed load.
+#[inline(always)]
+pub(crate) fn load(cell: &AtomicU64) -> u64 {
+    imp::load(cell)
+}
+
+/// A relaxed store.
+#[inline(always)]
+pub(crate) fn store(cell: &AtomicU64, value: u64) {
+    imp::store(cell, value);
+}
+
+/// A relaxed load of a signed counter.
+#[inline(always)]
+pub(crate) fn load_signed(cell: &AtomicI64) -> i64 {
+    // SAFETY: `AtomicI64` and `AtomicU64` have the same size, alignment
+    // and bit validity (an integer in an `UnsafeCell`).
+    load(unsafe { &*std::ptr::from_ref(cell).cast::<AtomicU64>() }) as i64
+}
+
+/// A relaxed store of a signed counter.
+#[inline(always)]
+pub(crate) fn store_signed(cell: &AtomicI64, value: i64) {
+    // SAFETY: as in `load_signed`.
+    store(
+        unsafe { &*std::ptr::from_ref(cell).cast::<AtomicU64>() },
+        value as u64,
+    );
+}
+
+/// A relaxed load of a pointer.
+#[inline(always)]
+pub(crate) fn load_ptr<T>(cell: &AtomicPtr<T>) -> *mut T {
+    #[cfg(target_pointer_width = "64")]
+    {
+        // SAFETY: on a 64-bit target `AtomicPtr<T>` has the size,
+        // alignment and bit validity of `AtomicU64` (an address in an
+        // `UnsafeCell`).
+        load(unsafe { &*std::ptr::from_ref(cell).cast::<AtomicU64>() }) as *mut T
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    {
+        cell.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Adds to a counter only one thread writes: a load and a store, no locked
+/// instruction. Returns the new value.
+#[inline(always)]
+pub(crate) fn bump(cell: &AtomicU64, by: u64) -> u64 {
+    let value = load(cell).wrapping_add(by);
+    store(cell, value);
+    value
+}
+
+/// Raises a maximum only one thread writes; reads first, so that no new
+/// maximum stores nothing.
+#[inline(always)]
+pub(crate) fn raise(cell: &AtomicU64, value: u64) {
+    if value > load(cell) {
+        store(cell, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::Ordering;
+
+    #[test]
+    fn loads_and_stores_are_what_the_atomics_hold() {
+        let cell = AtomicU64::new(7);
+        assert_eq!(load(&cell), 7);
+        store(&cell, 9);
+        assert_eq!(cell.load(Ordering::Relaxed), 9);
+        assert_eq!(bump(&cell, 3), 12);
+        raise(&cell, 10);
+        assert_eq!(load(&cell), 12);
+        raise(&cell, 20);
+        assert_eq!(load(&cell), 20);
+        let signed = AtomicI64::new(-5);
+        assert_eq!(load_signed(&signed), -5);
+        store_signed(&signed, -8);
+        assert_eq!(signed.load(Ordering::Relaxed), -8);
+    }
+}
