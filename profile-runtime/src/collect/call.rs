@@ -123,25 +123,28 @@ impl CallCore {
         t: &ThreadState,
     ) -> Option<&'a mut CallCore> {
         let table = record::table_for(t, site)?;
+        let slice = SliceStart::of(t);
+        // Written once, with every field's value: the call's first slice
+        // is begun here rather than by `begin_slice`.
         let core = storage.write(CallCore {
-            m: Measurement::ZERO,
+            m: slice.measurement(t),
             current: 0,
             flags: 0,
-            lines: ptr::null(),
-            len: 0,
-            block: ptr::null(),
-            start_unpublished: 0,
+            lines: table.lines_ptr(),
+            len: site.len,
+            block: slice.block,
+            start_unpublished: slice.unpublished,
             carry: 0,
             thread: t,
             table,
             site,
-            outer_same: ptr::null_mut(),
+            outer_same: table.running.get(),
             excluded: Counters::ZERO,
             call_net: 0,
             call_peak: 0,
             call_lines: ptr::null_mut(),
         });
-        core.begin_slice(t, table);
+        slice.link(core, t, table);
         let signature = core.line(0);
         LineFigures::add(&signature.occurrences, 1);
         LineFigures::raise(&signature.mem_usage, live_with(core.start_unpublished));
@@ -172,28 +175,22 @@ impl CallCore {
 
     /// Makes this call the innermost running one on `t`, whose table of the
     /// function is `table`: from here on, what the thread allocates belongs
-    /// to the running line.
+    /// to the running line. (A call's first slice is begun by `start`.)
     #[inline]
     pub(crate) fn begin_slice(&mut self, t: &ThreadState, table: &Table) {
-        let block = t.block();
+        let slice = SliceStart::of(t);
         self.thread = t;
-        self.block = block;
+        self.block = slice.block;
         self.table = table;
         self.lines = table.lines_ptr();
         self.len = table.site.len;
-        self.outer_same = table.running.replace(self);
-        self.m.outer = t.measuring.replace(&mut self.m);
-        let now = block.attribution_counters();
-        let net = now.net();
-        self.m.slice = now;
-        self.m.line = now;
-        self.start_unpublished = block.unpublished(net);
+        self.start_unpublished = slice.unpublished;
+        self.outer_same = table.running.get();
+        self.m = slice.measurement(t);
+        slice.link(self, t, table);
         if self.carry != 0 {
             self.poison();
         }
-        self.m.entry_high = t.high_raw(net);
-        self.m.max_high = net;
-        t.set_high_raw(net);
     }
 
     /// Accounts the running line's part of this slice and stops being the
@@ -380,6 +377,49 @@ impl CallCore {
             t.set_high_raw(net_now);
         }
         now.since(start).net()
+    }
+}
+
+/// Where a slice starts, read from the thread.
+struct SliceStart {
+    block: *const Block,
+    now: Counters,
+    unpublished: i64,
+}
+
+impl SliceStart {
+    #[inline(always)]
+    fn of(t: &ThreadState) -> SliceStart {
+        let block = t.block();
+        let now = block.attribution_counters();
+        SliceStart {
+            block,
+            now,
+            unpublished: block.unpublished(now.net()),
+        }
+    }
+
+    /// The call's measurement from here: the line and the slice start now,
+    /// and the thread's mark is saved to be put back.
+    #[inline(always)]
+    fn measurement(&self, t: &ThreadState) -> Measurement {
+        let net = self.now.net();
+        Measurement {
+            line: self.now,
+            slice: self.now,
+            entry_high: t.high_raw(net),
+            max_high: net,
+            outer: t.measuring.get(),
+        }
+    }
+
+    /// Makes `core` the innermost running call on `t` (and of its function,
+    /// on `table`), and starts the thread's mark afresh for its lines.
+    #[inline(always)]
+    fn link(&self, core: &mut CallCore, t: &ThreadState, table: &Table) {
+        table.running.set(core);
+        t.measuring.set(&mut core.m);
+        t.set_high_raw(self.now.net());
     }
 }
 

@@ -45,15 +45,6 @@ pub(crate) struct Measurement {
 }
 
 impl Measurement {
-    /// A measurement starting at zero counters, linked nowhere.
-    pub(crate) const ZERO: Measurement = Measurement {
-        line: Counters::ZERO,
-        slice: Counters::ZERO,
-        entry_high: 0,
-        max_high: 0,
-        outer: ptr::null_mut(),
-    };
-
     /// Moves every figure by `by`, a jump of the raw counters that is no
     /// line's.
     fn shift(&mut self, by: Counters) {
