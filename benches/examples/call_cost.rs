@@ -2,8 +2,9 @@
 //! against the same function unprofiled, in alternating batches so that the
 //! host's drift cancels out. Built in release or in debug (as `cargo test`
 //! builds), run with or without `MEMPROF=off`; `scripts/bench` runs all
-//! four. Prints one line per row: the median extra nanoseconds over 40
-//! rounds, and the quartiles.
+//! four. An argument runs only the rows whose name contains it. Prints one
+//! line per row: the median extra nanoseconds over 40 rounds, and the
+//! quartiles.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -101,11 +102,16 @@ fn main() {
             (LOOP * ARITHMETIC_PROBES_PER_ITERATION) as f64,
         ),
     ];
+    // An argument picks the rows whose name contains it.
+    let only = std::env::args().nth(1).unwrap_or_default();
     for (what, plain, profiled, cost, per) in rows {
+        if !what.contains(&only) {
+            continue;
+        }
         let calls = 200_000 / cost / scale;
         let [median, low, high] = extra(plain, profiled, calls, per);
         println!(
-            "call cost ({build}{switch}): {what}: +{median:.2} ns (quartiles {low:.2} to {high:.2})"
+            "call cost ({build}{switch}): {what}: {median:+.2} ns (quartiles {low:.2} to {high:.2})"
         );
     }
 }

@@ -4,9 +4,14 @@ memprof::install!();
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     let mut x = 1u64;
-    for _ in 0..10_000 {
+    let calls: u64 = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
+    for _ in 0..calls {
         x = match which.as_str() {
             "plain" => memprof_bench::one_statement(std::hint::black_box(x)),
+            "alloc-plain" => memprof_bench::allocates_64(std::hint::black_box(x)),
             "ten" => memprof_bench::ten_statements_profiled(std::hint::black_box(x)),
             "alloc" => memprof_bench::allocates_64_profiled(std::hint::black_box(x)),
             "loop" => memprof_bench::arithmetic_profiled(std::hint::black_box(100)),

@@ -10,6 +10,7 @@ use syn::{parse_quote, Attribute, Block, Expr, Meta, ReturnType, Signature, Stmt
 
 use crate::args::{self, Args};
 use crate::params;
+use crate::probes;
 use crate::probes::{declares_items, respan_ends, site_fn, statement_attributes, Probes};
 use crate::source::{FnParts, FnSource};
 use crate::stacked;
@@ -36,13 +37,16 @@ pub(crate) struct Function {
 //         fn __memprof_site() -> &'static Site { &__MEMPROF_SITE }
 //         static __MEMPROF_SITE: Site = site(__memprof_here, module_path!(), file!(), ..);
 //         let mut __memprof_storage = MaybeUninit::uninit();
-//         let __memprof_call = Call::enter(&mut __memprof_storage, &__MEMPROF_SITE);
+//         let __memprof_call = Call::enter(&mut __memprof_storage, &__MEMPROF_SITE, FIRST);
 //         let __memprof_probe = __memprof_call.probe();
+//         let __memprof_on = __memprof_probe.is_on();
 //         let param = param; ...
-//         probe(line of stmt); stmt; ...
+//         stmt; probe(line of stmt); stmt; ...
 //         probe(line of tail);
-//         { let __memprof_close = CloseMarker::new(__memprof_site); tail }
+//         { let __memprof_close = CloseMarker::new(__memprof_site, __memprof_probe); tail }
 //     }
+// where FIRST is the slot of the first statement's line, whose probe the
+// entry replaces when it would always run (0 when there is none).
 // The call guard is declared before everything of the body, so it drops
 // after the body's locals and the rebound parameters, on every exit path,
 // unwinding included. The close marker drops right after the tail is
@@ -105,15 +109,16 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     }
     place_close_marker(&mut body.stmts, &probes);
     let rebinds = rebinding.map(|r| r.statements).unwrap_or_default();
-    let stmts = &body.stmts;
 
     if !in_future {
         // A synchronous call around the user's block.
         let storage = Ident::new("__memprof_storage", Span::mixed_site());
         let call = Ident::new("__memprof_call", Span::mixed_site());
+        let first = probes::take_entry_probe(&mut body.stmts).unwrap_or(0);
+        let stmts = &body.stmts;
         let entry = quote_spanned! {Span::mixed_site()=>
             let mut #storage = ::memprof::__private::MaybeUninit::uninit();
-            let #call = ::memprof::__private::Call::enter(&mut #storage, &#site);
+            let #call = ::memprof::__private::Call::enter(&mut #storage, &#site, #first);
             let #probe = #call.probe();
             let #on = #probe.is_on();
         };
@@ -124,6 +129,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
         return Ok(());
     }
 
+    let stmts = &body.stmts;
     let current = quote_spanned! {Span::mixed_site()=>
         let #probe = ::memprof::__private::Probe::current(&#site);
         let #on = #probe.is_on();

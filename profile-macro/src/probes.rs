@@ -39,14 +39,18 @@ pub(crate) struct Probes<'a> {
 }
 
 impl Probes<'_> {
-    /// `let __memprof_close = CloseMarker::new(__memprof_site);`: when it
-    /// drops, the closing-brace line starts running.
+    /// `let __memprof_close = CloseMarker::new(__memprof_site,
+    /// close_handle!(__memprof_probe, __memprof_on));`: when it drops, the
+    /// closing-brace line starts running.
     pub(crate) fn close_marker(&self) -> TokenStream {
         let marker = Ident::new("__memprof_close", Span::mixed_site());
         let site = site_fn();
-        let on = self.on;
+        let (probe, on) = (self.probe, self.on);
         quote_spanned! {Span::mixed_site()=>
-            let #marker = ::memprof::__private::CloseMarker::new(#site, #on);
+            let #marker = ::memprof::__private::CloseMarker::new(
+                #site,
+                ::memprof::__private::close_handle!(#probe, #on),
+            );
         }
     }
 
@@ -89,6 +93,40 @@ impl Probes<'_> {
                 .insert(0, Stmt::Expr(syn::parse_quote!(#probe), None));
         }
     }
+}
+
+// Input:  { if __memprof_on { line(__memprof_probe, 3u32) } a; .. }
+// Output: { a; .. }, and Some(3)
+/// Takes out the probe of the body's first statement when it always runs
+/// (no `cfg`, not a loop's), so that the call starts with that line running
+/// instead: one probe less a call. Returns its slot.
+pub(crate) fn take_entry_probe(stmts: &mut Vec<Stmt>) -> Option<u32> {
+    let Some(Stmt::Expr(Expr::If(probe), None)) = stmts.first() else {
+        return None;
+    };
+    if !probe.attrs.is_empty() || probe.else_branch.is_some() {
+        return None;
+    }
+    let [Stmt::Expr(Expr::Call(call), None)] = probe.then_branch.stmts.as_slice() else {
+        return None;
+    };
+    let Expr::Path(function) = &*call.func else {
+        return None;
+    };
+    let is_line_probe = function.path.segments.len() == 3
+        && function.path.segments[0].ident == "memprof"
+        && function.path.segments[1].ident == "__private"
+        && function.path.segments[2].ident == "line";
+    let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(slot),
+        ..
+    })) = call.args.iter().nth(1)
+    else {
+        return None;
+    };
+    let slot = slot.base10_parse::<u32>().ok().filter(|_| is_line_probe)?;
+    stmts.remove(0);
+    Some(slot)
 }
 
 /// The function's `fn() -> &'static Site` item, which the close markers

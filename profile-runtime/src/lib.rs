@@ -43,10 +43,13 @@ pub use units::Unit;
 /// without notice.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::close_handle;
     pub use crate::collect::budget::{Budget, Limit};
     pub use crate::collect::call::{Call, CallCore};
     pub use crate::collect::future::Instrumented;
-    pub use crate::collect::probe::{enter_line, iteration, line, CloseMarker, IterProbe, Probe};
+    pub use crate::collect::probe::{
+        enter_line, iteration, line, CloseHandle, CloseMarker, IterProbe, Probe,
+    };
     pub use crate::collect::site::Site;
     pub use core::mem::MaybeUninit;
 

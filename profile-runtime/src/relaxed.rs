@@ -13,6 +13,10 @@
 
 use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicU64};
 
+// Both versions take the counter's address as a raw pointer made by `as`
+// casts: a reference cast to another type and dereferenced would carry
+// alignment and null checks in an unoptimised build.
+
 #[cfg(all(
     debug_assertions,
     not(miri),
@@ -20,14 +24,16 @@ use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicU64};
 ))]
 mod imp {
     use std::arch::asm;
-    use std::sync::atomic::AtomicU64;
 
+    /// # Safety
+    /// `cell` is the address of a live, aligned 8-byte atomic.
     #[inline(always)]
-    pub(super) fn load(cell: &AtomicU64) -> u64 {
+    pub(super) unsafe fn load(cell: *const u64) -> u64 {
         let value: u64;
-        // SAFETY: `cell` is a valid, aligned 8-byte location (an atomic);
-        // an aligned 64-bit load is single-copy atomic on this target, so
-        // this is a relaxed atomic load, and it touches nothing else.
+        // SAFETY: `cell` is a valid, aligned 8-byte atomic (the caller's
+        // promise); an aligned 64-bit load is single-copy atomic on this
+        // target, so this is a relaxed atomic load, and it touches nothing
+        // else.
         unsafe {
             #[cfg(target_arch = "x86_64")]
             asm!("mov {value}, qword ptr [{cell}]", cell = in(reg) cell, value = out(reg) value,
@@ -39,8 +45,10 @@ mod imp {
         value
     }
 
+    /// # Safety
+    /// As for `load`.
     #[inline(always)]
-    pub(super) fn store(cell: &AtomicU64, value: u64) {
+    pub(super) unsafe fn store(cell: *mut u64, value: u64) {
         // SAFETY: as in `load`: an aligned 64-bit store is single-copy
         // atomic on this target, a relaxed atomic store to `cell` alone.
         unsafe {
@@ -62,45 +70,52 @@ mod imp {
 mod imp {
     use std::sync::atomic::{AtomicU64, Ordering};
 
+    /// # Safety
+    /// `cell` is the address of a live `AtomicU64` (or an atomic of its
+    /// size, alignment and bit validity).
     #[inline(always)]
-    pub(super) fn load(cell: &AtomicU64) -> u64 {
-        cell.load(Ordering::Relaxed)
+    pub(super) unsafe fn load(cell: *const u64) -> u64 {
+        // SAFETY: the caller's promise.
+        unsafe { &*cell.cast::<AtomicU64>() }.load(Ordering::Relaxed)
     }
 
+    /// # Safety
+    /// As for `load`.
     #[inline(always)]
-    pub(super) fn store(cell: &AtomicU64, value: u64) {
-        cell.store(value, Ordering::Relaxed);
+    pub(super) unsafe fn store(cell: *mut u64, value: u64) {
+        // SAFETY: the caller's promise.
+        unsafe { &*cell.cast::<AtomicU64>() }.store(value, Ordering::Relaxed);
     }
 }
 
 /// A relaxed load.
 #[inline(always)]
 pub(crate) fn load(cell: &AtomicU64) -> u64 {
-    imp::load(cell)
+    // SAFETY: the address of an `AtomicU64`.
+    unsafe { imp::load(cell as *const AtomicU64 as *const u64) }
 }
 
 /// A relaxed store.
 #[inline(always)]
 pub(crate) fn store(cell: &AtomicU64, value: u64) {
-    imp::store(cell, value);
+    // SAFETY: the address of an `AtomicU64`, whose `UnsafeCell` permits
+    // writes through a shared reference.
+    unsafe { imp::store(cell as *const AtomicU64 as *mut u64, value) }
 }
 
 /// A relaxed load of a signed counter.
 #[inline(always)]
 pub(crate) fn load_signed(cell: &AtomicI64) -> i64 {
-    // SAFETY: `AtomicI64` and `AtomicU64` have the same size, alignment
-    // and bit validity (an integer in an `UnsafeCell`).
-    load(unsafe { &*std::ptr::from_ref(cell).cast::<AtomicU64>() }) as i64
+    // SAFETY: `AtomicI64` has the size, alignment and bit validity of
+    // `AtomicU64` (an integer in an `UnsafeCell`).
+    unsafe { imp::load(cell as *const AtomicI64 as *const u64) as i64 }
 }
 
 /// A relaxed store of a signed counter.
 #[inline(always)]
 pub(crate) fn store_signed(cell: &AtomicI64, value: i64) {
-    // SAFETY: as in `load_signed`.
-    store(
-        unsafe { &*std::ptr::from_ref(cell).cast::<AtomicU64>() },
-        value as u64,
-    );
+    // SAFETY: as in `load_signed` and `store`.
+    unsafe { imp::store(cell as *const AtomicI64 as *mut u64, value as u64) }
 }
 
 /// A relaxed load of a pointer.
@@ -111,7 +126,7 @@ pub(crate) fn load_ptr<T>(cell: &AtomicPtr<T>) -> *mut T {
         // SAFETY: on a 64-bit target `AtomicPtr<T>` has the size,
         // alignment and bit validity of `AtomicU64` (an address in an
         // `UnsafeCell`).
-        load(unsafe { &*std::ptr::from_ref(cell).cast::<AtomicU64>() }) as *mut T
+        unsafe { imp::load(cell as *const AtomicPtr<T> as *const u64) as *mut T }
     }
     #[cfg(not(target_pointer_width = "64"))]
     {
@@ -137,6 +152,14 @@ pub(crate) fn raise(cell: &AtomicU64, value: u64) {
     }
 }
 
+/// Raises a signed maximum only one thread writes.
+#[inline(always)]
+pub(crate) fn raise_signed(cell: &AtomicI64, value: i64) {
+    if value > load_signed(cell) {
+        store_signed(cell, value);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +180,9 @@ mod tests {
         assert_eq!(load_signed(&signed), -5);
         store_signed(&signed, -8);
         assert_eq!(signed.load(Ordering::Relaxed), -8);
+        raise_signed(&signed, -9);
+        assert_eq!(load_signed(&signed), -8);
+        raise_signed(&signed, 3);
+        assert_eq!(load_signed(&signed), 3);
     }
 }

@@ -206,7 +206,8 @@ fn line_stats(line: &LineFigures) -> LineStats {
     let freed = read(&line.freed);
     LineStats {
         occurrences: read(&line.occurrences),
-        mem_usage: read(&line.mem_usage),
+        // A moment's dip below zero (see `live_with`) shows as none.
+        mem_usage: line.mem_usage.load(Ordering::Relaxed).max(0) as u64,
         // Net bytes: derived, so it can never disagree with the two.
         increment: allocated.wrapping_sub(freed) as i64,
         peak: read(&line.peak),

@@ -59,8 +59,10 @@ use crate::counting::totals::{live_with, Block};
 const EXCLUDED: u32 = 1;
 /// `m.line.allocs` is one below the line's real start, so that the next
 /// probe takes the slow path, which adds the earlier polls' `carry` to the
-/// peak.
+/// peak. Set whenever `carry` is not zero.
 const POISONED: u32 = 2;
+/// `call_lines` is not null: the function has a budget.
+const BUDGETED: u32 = 4;
 
 /// How a probe counts an occurrence of the line it switches to. Plain
 /// numbers, not an enum: comparing them is one instruction even in an
@@ -84,6 +86,8 @@ pub struct CallCore {
     m: Measurement,
     /// The slot of the line now running.
     current: u32,
+    /// `EXCLUDED`, `POISONED`, `BUDGETED`: zero in the common case, where
+    /// a line's end is plain arithmetic.
     flags: u32,
     /// This thread's figures of the function's lines, `len` of them.
     lines: *const LineFigures,
@@ -114,13 +118,16 @@ pub struct CallCore {
 
 impl CallCore {
     /// Starts a call of `site` on `t`, in `storage`: counts it on the
-    /// signature line, which starts running, and makes it the innermost
-    /// running call. `None` when the thread has no table for the function.
+    /// signature line, and makes it the innermost running call. The line in
+    /// slot `first` starts running at once, as if its probe had run (the
+    /// signature line itself when `first` is 0). `None` when the thread has
+    /// no table for the function.
     #[inline]
     pub(crate) fn start<'a>(
         storage: &'a mut MaybeUninit<CallCore>,
         site: &'static Site,
         t: &ThreadState,
+        first: u32,
     ) -> Option<&'a mut CallCore> {
         let table = record::table_for(t, site)?;
         let slice = SliceStart::of(t);
@@ -147,12 +154,20 @@ impl CallCore {
         slice.link(core, t, table);
         let signature = core.line(0);
         LineFigures::add(&signature.occurrences, 1);
-        LineFigures::raise(&signature.mem_usage, live_with(core.start_unpublished));
+        signature.raise_mem_usage(live_with(core.start_unpublished));
+        if first != 0 && first < core.len {
+            // The signature line ran no code of its own: nothing to close.
+            LineFigures::add(&core.line(first).occurrences, 1);
+            core.current = first;
+        }
         if site::tracking_active() {
             site::call_started(site);
         }
         if site.budget.is_some() {
             core.call_lines = budget::call_lines(site.len);
+            if !core.call_lines.is_null() {
+                core.flags |= BUDGETED;
+            }
         }
         Some(core)
     }
@@ -207,10 +222,8 @@ impl CallCore {
             // The common case: nothing allocated or freed in the whole
             // slice. The running line's Mem usage may have moved; nothing
             // else did, and the caller's mark goes back as it was.
-            LineFigures::raise(
-                &self.line(self.current).mem_usage,
-                live_with(self.start_unpublished),
-            );
+            self.line(self.current)
+                .raise_mem_usage(live_with(self.start_unpublished));
             if self.call_net > self.call_peak {
                 self.call_peak = self.call_net;
             }
@@ -225,8 +238,14 @@ impl CallCore {
     #[inline(never)]
     fn end_busy_slice(&mut self, t: &ThreadState) {
         self.close_part_of_line(t);
-        let now = t.raw();
-        let slice_high = self.m.max_high.max(t.high_raw(now.net()));
+        // The line's measurement starts afresh here: at the counters now,
+        // with the thread's mark at their net bytes (less the one of a
+        // poisoned start).
+        let mut now = self.m.line;
+        if self.flags & POISONED != 0 {
+            now.allocs = now.allocs.wrapping_add(1);
+        }
+        let slice_high = self.m.max_high.max(now.net());
         self.call_peak = call_peak(
             self.call_peak,
             self.call_net,
@@ -264,6 +283,7 @@ impl CallCore {
         if let Some(budget) = self.site.budget {
             let lines = self.call_lines;
             self.call_lines = ptr::null_mut();
+            self.flags &= !BUDGETED;
             budget::check(
                 self.site,
                 budget,
@@ -292,7 +312,7 @@ impl CallCore {
             // the line ran. Only the process-wide Mem usage can have moved,
             // and the measurement need not restart.
             let live = live_with(self.start_unpublished);
-            LineFigures::raise(&self.line(self.current).mem_usage, live);
+            self.line(self.current).raise_mem_usage(live);
         } else {
             self.close_changed_line();
         }
@@ -320,6 +340,7 @@ impl CallCore {
 
     /// Accounts the running line so far without ending it: its net bytes are
     /// carried, so that its peak stays measured from where it started.
+    #[inline(always)]
     pub(crate) fn close_part_of_line(&mut self, t: &ThreadState) {
         let net = self.close_line(t);
         self.carry = self.carry.wrapping_add(net);
@@ -337,24 +358,45 @@ impl CallCore {
     /// Adds what happened since the running line (or this part of it)
     /// started to its figures, and starts measuring afresh. Returns the
     /// thread's net bytes over that stretch (before exclusions).
+    #[inline(always)]
     fn close_line(&mut self, t: &ThreadState) -> i64 {
+        if self.flags == 0 {
+            self.close_line_with(t, false)
+        } else {
+            self.close_line_with_flags(t)
+        }
+    }
+
+    /// `close_line` when a flag is set.
+    #[inline(never)]
+    fn close_line_with_flags(&mut self, t: &ThreadState) -> i64 {
+        self.close_line_with(t, true)
+    }
+
+    /// `close_line`, where `flagged` tells whether a flag may be set: the
+    /// common case compiles without their branches.
+    #[inline(always)]
+    fn close_line_with(&mut self, t: &ThreadState, flagged: bool) -> i64 {
         // SAFETY: as in `switch`.
         let block = unsafe { &*self.block };
         let now = block.attribution_counters();
         let mut start = self.m.line;
-        if self.flags & POISONED != 0 {
-            start.allocs = start.allocs.wrapping_add(1);
-            self.flags &= !POISONED;
+        let mut excluded = Counters::ZERO;
+        let mut carry = 0;
+        if flagged {
+            if self.flags & POISONED != 0 {
+                start.allocs = start.allocs.wrapping_add(1);
+                self.flags &= !POISONED;
+                carry = self.carry;
+            }
+            if self.flags & EXCLUDED != 0 {
+                self.flags &= !EXCLUDED;
+                excluded = std::mem::replace(&mut self.excluded, Counters::ZERO);
+            }
         }
-        let excluded = if self.flags & EXCLUDED != 0 {
-            self.flags &= !EXCLUDED;
-            std::mem::replace(&mut self.excluded, Counters::ZERO)
-        } else {
-            Counters::ZERO
-        };
         let net_now = now.net();
         let high = t.high_raw(net_now);
-        let end = line_end(start, now, high, self.carry, excluded);
+        let end = line_end(start, now, high, carry, excluded);
         let line = self.line(self.current);
         LineFigures::add(&line.allocs, end.counted.allocs);
         LineFigures::add(&line.allocated, end.counted.allocated);
@@ -363,8 +405,8 @@ impl CallCore {
         }
         LineFigures::raise(&line.peak, end.peak);
         let unpublished = block.unpublished(net_now);
-        LineFigures::raise(&line.mem_usage, live_with(unpublished));
-        if !self.call_lines.is_null() {
+        line.raise_mem_usage(live_with(unpublished));
+        if flagged && self.flags & BUDGETED != 0 {
             budget::add(self.call_lines, self.len, self.current, end.net, end.peak);
         }
         self.m.line = now;
@@ -431,14 +473,16 @@ pub struct Call(*mut CallCore);
 
 impl Call {
     /// Starts a call of `site` in `storage`, a slot on the profiled
-    /// function's stack that outlives the returned guard.
+    /// function's stack that outlives the returned guard, with the line in
+    /// slot `first` running (the function's first statement, whose probe
+    /// this replaces; 0 for none).
     #[doc(hidden)]
     #[inline]
-    pub fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site) -> Call {
+    pub fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site, first: u32) -> Call {
         if !switch::on() {
             return Call(ptr::null_mut());
         }
-        enter(storage, site)
+        enter(storage, site, first)
     }
 
     /// The handle the function's probes use.
@@ -450,11 +494,11 @@ impl Call {
 }
 
 #[inline(never)]
-fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site) -> Call {
+fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site, first: u32) -> Call {
     let Some(t) = this_thread() else {
         return Call(ptr::null_mut());
     };
-    match CallCore::start(storage, site, t) {
+    match CallCore::start(storage, site, t, first) {
         Some(core) => Call(core),
         None => Call(ptr::null_mut()),
     }

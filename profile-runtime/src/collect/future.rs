@@ -104,7 +104,7 @@ impl<F: Future> Future for Instrumented<F> {
                 let started = switch::on()
                     .then(this_thread)
                     .flatten()
-                    .and_then(|t| Some((CallCore::start(&mut this.core, this.site, t)?, t)));
+                    .and_then(|t| Some((CallCore::start(&mut this.core, this.site, t, 0)?, t)));
                 match started {
                     Some((core, thread)) => {
                         this.state = RUNNING;

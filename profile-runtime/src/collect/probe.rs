@@ -8,6 +8,8 @@
 //! unoptimised builds it is one call with two arguments instead: inlined,
 //! every probe would add its own stack slots to the function.
 
+#[cfg(not(debug_assertions))]
+use std::marker::PhantomData;
 use std::ptr;
 
 use crate::collect::call::{count, CallCore};
@@ -101,27 +103,83 @@ pub extern "C" fn enter_line(probe: Probe, slot: u32) {
 /// `return`), so it runs after the returned value is computed and before
 /// the function's locals drop.
 ///
-/// `F` is the function's `fn() -> &'static Site` item, a type of no size: so
-/// the marker takes a byte of stack (whether the call is profiled), however
-/// many `return`s the function has (each has one), and finds the running
-/// call through the thread.
+/// In an optimised build the marker keeps the probe, which stays in a
+/// register. In an unoptimised one every marker and every argument passed
+/// to make one is a stack slot of its own, one per `return`; there it keeps
+/// a `bool` (whether the call is profiled) and finds the running call
+/// through the thread, by its site: `F` is the function's `fn() -> &'static
+/// Site` item, a type of no size. Which of the two the function passes is
+/// chosen by [`close_handle!`](crate::close_handle), with this crate's
+/// build.
 #[doc(hidden)]
 pub struct CloseMarker<F: Fn() -> &'static Site> {
+    #[cfg(not(debug_assertions))]
+    probe: Probe,
+    #[cfg(not(debug_assertions))]
+    site: PhantomData<F>,
+    #[cfg(debug_assertions)]
     site: F,
+    #[cfg(debug_assertions)]
     on: bool,
 }
 
+/// What a close marker keeps: the probe, or in an unoptimised build
+/// whether the call is profiled (see [`CloseMarker`]).
+#[cfg(not(debug_assertions))]
+#[doc(hidden)]
+pub type CloseHandle = Probe;
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub type CloseHandle = bool;
+
+/// `close_handle!(probe, on)`: the one of the two a [`CloseMarker`] takes
+/// in this crate's build.
+#[cfg(not(debug_assertions))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! close_handle {
+    ($probe:ident, $on:ident) => {
+        $probe
+    };
+}
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! close_handle {
+    ($probe:ident, $on:ident) => {
+        $on
+    };
+}
+
 impl<F: Fn() -> &'static Site> CloseMarker<F> {
+    /// Inlined even unoptimised: a call's result would take a slot of its
+    /// own in a frame that has anything to drop.
     #[doc(hidden)]
     #[inline(always)]
-    pub fn new(site: F, on: bool) -> Self {
-        CloseMarker { site, on }
+    pub fn new(site: F, handle: CloseHandle) -> Self {
+        #[cfg(not(debug_assertions))]
+        let marker = {
+            let _ = site;
+            CloseMarker {
+                probe: handle,
+                site: PhantomData,
+            }
+        };
+        #[cfg(debug_assertions)]
+        let marker = CloseMarker { site, on: handle };
+        marker
     }
 }
 
 impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
     #[inline(always)]
     fn drop(&mut self) {
+        #[cfg(not(debug_assertions))]
+        if self.probe.is_on() {
+            // SAFETY: as in `Probe::step`.
+            unsafe { &mut *self.probe.0 }.switch_to_close();
+        }
+        #[cfg(debug_assertions)]
         if self.on {
             close((self.site)());
         }
@@ -130,8 +188,8 @@ impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
 
 /// The closing-brace line of the call of `site` running on this thread
 /// starts running.
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline)]
+#[cfg(debug_assertions)]
+#[inline(never)]
 fn close(site: &'static Site) {
     let probe = Probe::current(site);
     // SAFETY: as in `Probe::step`.

@@ -20,7 +20,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ptr::{self, NonNull};
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, Ordering};
 
 use crate::collect::call::CallCore;
 use crate::collect::site::Site;
@@ -39,8 +39,9 @@ use crate::relaxed;
 pub(crate) struct LineFigures {
     /// Times the line started running.
     pub(crate) occurrences: AtomicU64,
-    /// Largest live heap of the process right after the line.
-    pub(crate) mem_usage: AtomicU64,
+    /// Largest live heap of the process right after the line (signed: see
+    /// `live_with`).
+    pub(crate) mem_usage: AtomicI64,
     /// Allocation calls while the line ran.
     pub(crate) allocs: AtomicU64,
     /// Gross bytes allocated while the line ran.
@@ -64,6 +65,12 @@ impl LineFigures {
         relaxed::raise(cell, value);
     }
 
+    /// Raises the line's Mem usage to the process's live bytes `live`.
+    #[inline(always)]
+    pub(crate) fn raise_mem_usage(&self, live: i64) {
+        relaxed::raise_signed(&self.mem_usage, live);
+    }
+
     /// Adds `other`'s figures into these (sums add, maxima rise).
     fn merge(&self, other: &LineFigures) {
         let read = |cell: &AtomicU64| cell.load(Ordering::Relaxed);
@@ -72,7 +79,7 @@ impl LineFigures {
         LineFigures::add(&self.allocated, read(&other.allocated));
         LineFigures::add(&self.freed, read(&other.freed));
         LineFigures::raise(&self.peak, read(&other.peak));
-        LineFigures::raise(&self.mem_usage, read(&other.mem_usage));
+        self.raise_mem_usage(other.mem_usage.load(Ordering::Relaxed));
     }
 }
 

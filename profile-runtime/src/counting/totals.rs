@@ -509,16 +509,12 @@ pub(crate) fn published_live() -> i64 {
 }
 
 /// Mem usage given the calling thread's unpublished net bytes (which do not
-/// change while the thread neither allocates nor frees).
+/// change while the thread neither allocates nor frees). Signed: while
+/// another thread's frees are published and its allocations not yet, the
+/// sum can dip below zero for a moment; the report shows such a value as 0.
 #[inline(always)]
-pub(crate) fn live_with(own_unpublished: i64) -> u64 {
-    let live = published_live().wrapping_add(own_unpublished);
-    // Not `max(0)`: that is a call in an unoptimised build.
-    if live < 0 {
-        0
-    } else {
-        live as u64
-    }
+pub(crate) fn live_with(own_unpublished: i64) -> i64 {
+    published_live().wrapping_add(own_unpublished)
 }
 
 /// Exact process-wide totals: the shared counters plus every block.
