@@ -9,11 +9,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use memprof_bench::{
-    allocates_64, allocates_64_profiled, arithmetic, arithmetic_profiled, hundred_statements,
-    hundred_statements_profiled, one_statement, one_statement_profiled, ten_statements,
-    ten_statements_profiled, ARITHMETIC_PROBES_PER_ITERATION,
-};
+use memprof_bench::{call_cost_configuration, CALL_COST_ROWS};
 
 memprof::install!();
 
@@ -50,68 +46,17 @@ fn extra(plain: fn(u64) -> u64, profiled: fn(u64) -> u64, calls: u64, per: f64) 
 }
 
 fn main() {
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
-    let switch = match std::env::var("MEMPROF").as_deref() {
-        Ok("off") => ", MEMPROF=off",
-        _ => "",
-    };
+    let configuration = call_cost_configuration();
     // Fewer calls in a debug build, where each is tens of times slower.
     let scale = if cfg!(debug_assertions) { 10 } else { 1 };
-    const LOOP: u64 = 100;
-    // What, as written, profiled, how many times an iteration's cost a
-    // call is, and how many statements a call runs.
-    type Row = (&'static str, fn(u64) -> u64, fn(u64) -> u64, u64, f64);
-    let rows: [Row; 5] = [
-        (
-            "call of a 1-statement function",
-            one_statement,
-            one_statement_profiled,
-            1,
-            1.0,
-        ),
-        (
-            "call of a 10-statement function",
-            ten_statements,
-            ten_statements_profiled,
-            1,
-            1.0,
-        ),
-        (
-            "call of a 100-statement function",
-            hundred_statements,
-            hundred_statements_profiled,
-            10,
-            1.0,
-        ),
-        (
-            "call of a function allocating 64 B",
-            allocates_64,
-            allocates_64_profiled,
-            1,
-            1.0,
-        ),
-        (
-            "statement in a loop",
-            |x| arithmetic(LOOP + (x & 1)),
-            |x| arithmetic_profiled(LOOP + (x & 1)),
-            10,
-            (LOOP * ARITHMETIC_PROBES_PER_ITERATION) as f64,
-        ),
-    ];
     // An argument picks the rows whose name contains it.
     let only = std::env::args().nth(1).unwrap_or_default();
-    for (what, plain, profiled, cost, per) in rows {
-        if !what.contains(&only) {
-            continue;
-        }
-        let calls = 200_000 / cost / scale;
-        let [median, low, high] = extra(plain, profiled, calls, per);
+    for row in CALL_COST_ROWS.iter().filter(|row| row.what.contains(&only)) {
+        let calls = 200_000 / row.weight / scale;
+        let [median, low, high] = extra(row.plain, row.profiled, calls, row.per as f64);
         println!(
-            "call cost ({build}{switch}): {what}: {median:+.2} ns (quartiles {low:.2} to {high:.2})"
+            "call cost ({configuration}): {}: {median:+.2} ns (quartiles {low:.2} to {high:.2})",
+            row.what
         );
     }
 }

@@ -351,3 +351,86 @@ mod tests {
         assert_eq!(churn(10_000), churn_profiled(10_000));
     }
 }
+
+/// Statements per call of the loop row of [`CALL_COST_ROWS`]: its loop's
+/// iterations times [`ARITHMETIC_PROBES_PER_ITERATION`].
+const LOOP_ITERATIONS: u64 = 100;
+
+/// One row of the call-cost tables: a function as written and profiled.
+pub struct CallCostRow {
+    /// What the row measures, as the tables print it.
+    pub what: &'static str,
+    /// A short name, for criterion's benchmark ids.
+    pub id: &'static str,
+    /// The function as written.
+    pub plain: fn(u64) -> u64,
+    /// The same function under `#[memprof::profile]`.
+    pub profiled: fn(u64) -> u64,
+    /// How many times a one-statement call's time a call takes, roughly:
+    /// batches of the row make that many times fewer calls.
+    pub weight: u64,
+    /// What the row's figure is per: a call (1) or each of a call's
+    /// statements.
+    pub per: u64,
+}
+
+/// The rows of the call-cost tables (issue targets in `docs/performance.md`),
+/// shared by the criterion benchmark `call_cost` and the `call_cost`
+/// example, which measures them in alternating batches.
+pub const CALL_COST_ROWS: [CallCostRow; 5] = [
+    CallCostRow {
+        what: "call of a 1-statement function",
+        id: "1_statement",
+        plain: one_statement,
+        profiled: one_statement_profiled,
+        weight: 1,
+        per: 1,
+    },
+    CallCostRow {
+        what: "call of a 10-statement function",
+        id: "10_statements",
+        plain: ten_statements,
+        profiled: ten_statements_profiled,
+        weight: 1,
+        per: 1,
+    },
+    CallCostRow {
+        what: "call of a 100-statement function",
+        id: "100_statements",
+        plain: hundred_statements,
+        profiled: hundred_statements_profiled,
+        weight: 10,
+        per: 1,
+    },
+    CallCostRow {
+        what: "call of a function allocating 64 B",
+        id: "allocates_64",
+        plain: allocates_64,
+        profiled: allocates_64_profiled,
+        weight: 1,
+        per: 1,
+    },
+    CallCostRow {
+        what: "statement in a loop",
+        id: "loop_statement",
+        // The parity of `x` keeps the count from being a constant.
+        plain: |x| arithmetic(LOOP_ITERATIONS + (x & 1)),
+        profiled: |x| arithmetic_profiled(LOOP_ITERATIONS + (x & 1)),
+        weight: 10,
+        per: LOOP_ITERATIONS * ARITHMETIC_PROBES_PER_ITERATION,
+    },
+];
+
+/// The build and switch the call-cost figures are for: `release` or
+/// `debug`, with `, MEMPROF=off` when the environment turns profiling off.
+pub fn call_cost_configuration() -> String {
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    match std::env::var("MEMPROF").as_deref() {
+        Ok("off") => format!("{build}, MEMPROF=off"),
+        _ => build.to_string(),
+    }
+}

@@ -57,7 +57,7 @@ use crate::counting::totals::{live_with, Block};
 
 /// `excluded` is not zero.
 const EXCLUDED: u32 = 1;
-/// `m.line.allocs` is one below the line's real start, so that the next
+/// `m.line.calls` is one below the line's real start, so that the next
 /// probe takes the slow path, which adds the earlier polls' `carry` to the
 /// peak. Set whenever `carry` is not zero.
 const POISONED: u32 = 2;
@@ -215,9 +215,7 @@ impl CallCore {
     pub(crate) fn end_slice(&mut self, t: &ThreadState) {
         // SAFETY: as in `switch`.
         let block = unsafe { &*self.block };
-        let quiet = block.allocs() == self.m.slice.allocs
-            && block.freed() == self.m.slice.freed
-            && self.flags == 0;
+        let quiet = block.calls() == self.m.slice.calls && self.flags == 0;
         if quiet {
             // The common case: nothing allocated or freed in the whole
             // slice. The running line's Mem usage may have moved; nothing
@@ -238,13 +236,10 @@ impl CallCore {
     #[inline(never)]
     fn end_busy_slice(&mut self, t: &ThreadState) {
         self.close_part_of_line(t);
-        // The line's measurement starts afresh here: at the counters now,
-        // with the thread's mark at their net bytes (less the one of a
-        // poisoned start).
-        let mut now = self.m.line;
-        if self.flags & POISONED != 0 {
-            now.allocs = now.allocs.wrapping_add(1);
-        }
+        // The line's measurement starts afresh here: at the counters now
+        // (but for a poisoned `calls`, which no figure uses), with the
+        // thread's mark at their net bytes.
+        let now = self.m.line;
         let slice_high = self.m.max_high.max(now.net());
         self.call_peak = call_peak(
             self.call_peak,
@@ -307,7 +302,7 @@ impl CallCore {
         // SAFETY: the block is a static one or the thread's fallback, which
         // outlive the call.
         let block = unsafe { &*self.block };
-        if block.allocs() == self.m.line.allocs && block.freed() == self.m.line.freed {
+        if block.calls() == self.m.line.calls {
             // The common case: the thread neither allocated nor freed while
             // the line ran. Only the process-wide Mem usage can have moved,
             // and the measurement need not restart.
@@ -351,7 +346,7 @@ impl CallCore {
 
     /// Makes the next probe's quick test fail, so that it adds `carry`.
     fn poison(&mut self) {
-        self.m.line.allocs = self.m.line.allocs.wrapping_sub(1);
+        self.m.line.calls = self.m.line.calls.wrapping_sub(1);
         self.flags |= POISONED;
     }
 
@@ -380,12 +375,11 @@ impl CallCore {
         // SAFETY: as in `switch`.
         let block = unsafe { &*self.block };
         let now = block.attribution_counters();
-        let mut start = self.m.line;
+        let start = self.m.line;
         let mut excluded = Counters::ZERO;
         let mut carry = 0;
         if flagged {
             if self.flags & POISONED != 0 {
-                start.allocs = start.allocs.wrapping_add(1);
                 self.flags &= !POISONED;
                 carry = self.carry;
             }

@@ -84,6 +84,7 @@ mod tests {
             allocated,
             freed,
             allocs,
+            calls: allocs,
         }
     }
 

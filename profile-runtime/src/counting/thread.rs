@@ -281,6 +281,9 @@ pub(crate) struct Counters {
     pub(crate) freed: u64,
     /// Allocation calls (a realloc is one).
     pub(crate) allocs: u64,
+    /// Allocator calls of any kind: no figure, but the one counter that
+    /// tells whether anything happened, which every probe asks.
+    pub(crate) calls: u64,
 }
 
 impl Counters {
@@ -288,6 +291,7 @@ impl Counters {
         allocated: 0,
         freed: 0,
         allocs: 0,
+        calls: 0,
     };
 
     /// What happened between `earlier` and `self`.
@@ -297,6 +301,7 @@ impl Counters {
             allocated: self.allocated.wrapping_sub(earlier.allocated),
             freed: self.freed.wrapping_sub(earlier.freed),
             allocs: self.allocs.wrapping_sub(earlier.allocs),
+            calls: self.calls.wrapping_sub(earlier.calls),
         }
     }
 
@@ -306,6 +311,7 @@ impl Counters {
             allocated: self.allocated.wrapping_add(other.allocated),
             freed: self.freed.wrapping_add(other.freed),
             allocs: self.allocs.wrapping_add(other.allocs),
+            calls: self.calls.wrapping_add(other.calls),
         }
     }
 

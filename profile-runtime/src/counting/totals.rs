@@ -103,7 +103,9 @@ pub(crate) struct Block {
     allocs: AtomicU64,
     allocated: AtomicU64,
     freed: AtomicU64,
-    deallocations: AtomicU64,
+    /// Allocator calls: allocs plus frees (`deallocations` is the
+    /// difference).
+    calls: AtomicU64,
     reallocations: AtomicU64,
     /// Net bytes (`allocated - freed`) when the block last published them
     /// to `published_live`: what is in it from this block.
@@ -122,7 +124,7 @@ impl Block {
         allocs: AtomicU64::new(0),
         allocated: AtomicU64::new(0),
         freed: AtomicU64::new(0),
-        deallocations: AtomicU64::new(0),
+        calls: AtomicU64::new(0),
         reallocations: AtomicU64::new(0),
         published: AtomicI64::new(0),
         owned: AtomicBool::new(false),
@@ -134,7 +136,14 @@ impl Block {
             allocated: self.allocated(),
             freed: self.freed(),
             allocs: self.allocs(),
+            calls: self.calls(),
         }
+    }
+
+    /// Allocator calls of any kind: whether anything happened.
+    #[inline(always)]
+    pub(crate) fn calls(&self) -> u64 {
+        relaxed::load(&self.calls)
     }
 
     /// Allocation calls (a realloc is one).
@@ -174,6 +183,7 @@ impl Block {
     #[inline(always)]
     fn count_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1);
+        bump(&self.calls, 1);
         let allocated = bump(&self.allocated, size as u64);
         let net = self.net_at(allocated);
         // Never for the `fallback` block: its limit is `i64::MAX`.
@@ -188,6 +198,7 @@ impl Block {
     #[inline(never)]
     pub(crate) fn uncount_failed_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1u64.wrapping_neg());
+        bump(&self.calls, 1u64.wrapping_neg());
         let allocated = bump(&self.allocated, (size as u64).wrapping_neg());
         let net = self.net_at(allocated);
         if net < t.fall_limit.get() {
@@ -200,7 +211,7 @@ impl Block {
     /// made: so a free needs no register kept across a call.
     #[inline(always)]
     fn count_dealloc(&self, t: &ThreadState, size: usize) -> bool {
-        bump(&self.deallocations, 1);
+        bump(&self.calls, 1);
         self.freed_bytes(t, size)
     }
 
@@ -266,7 +277,7 @@ impl Block {
         let reallocations = self.reallocations.load(Ordering::Relaxed);
         Totals {
             allocations: allocs.wrapping_sub(reallocations),
-            deallocations: self.deallocations.load(Ordering::Relaxed),
+            deallocations: self.calls.load(Ordering::Relaxed).wrapping_sub(allocs),
             reallocations,
             allocated: self.allocated.load(Ordering::Relaxed),
             freed: self.freed.load(Ordering::Relaxed),
@@ -283,7 +294,7 @@ impl Block {
         add(&self.allocs, call.allocs);
         add(&self.allocated, call.allocated);
         add(&self.freed, call.freed);
-        add(&self.deallocations, call.deallocations);
+        add(&self.calls, call.allocs.wrapping_add(call.deallocations));
         add(&self.reallocations, call.reallocations);
     }
 }
