@@ -338,20 +338,6 @@ pub fn generate_text(lines: usize, words_per_line: usize) -> Vec<String> {
 #[cfg(test)]
 memprof::install!();
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn both_versions_of_each_workload_agree() {
-        assert_eq!(arithmetic(1000), arithmetic_profiled(1000));
-        assert_eq!(seed(100), seed_profiled(100));
-        let text = generate_text(200, 8);
-        assert_eq!(word_index(&text), word_index_profiled(&text));
-        assert_eq!(churn(10_000), churn_profiled(10_000));
-    }
-}
-
 /// Statements per call of the loop row of [`CALL_COST_ROWS`]: its loop's
 /// iterations times [`ARITHMETIC_PROBES_PER_ITERATION`].
 const LOOP_ITERATIONS: u64 = 100;
@@ -432,5 +418,19 @@ pub fn call_cost_configuration() -> String {
     match std::env::var("MEMPROF").as_deref() {
         Ok("off") => format!("{build}, MEMPROF=off"),
         _ => build.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_versions_of_each_workload_agree() {
+        assert_eq!(arithmetic(1000), arithmetic_profiled(1000));
+        assert_eq!(seed(100), seed_profiled(100));
+        let text = generate_text(200, 8);
+        assert_eq!(word_index(&text), word_index_profiled(&text));
+        assert_eq!(churn(10_000), churn_profiled(10_000));
     }
 }
