@@ -21,6 +21,38 @@ INTERLEAVED = os.path.join(ROOT, "target", "bench-interleaved.txt")
 SEED_SWEEP = os.path.join(ROOT, "target", "bench-seed-sweep.txt")
 SEED_LAYOUTS = os.path.join(ROOT, "target", "bench-seed-layouts.txt")
 SEED_CACHED = os.path.join(ROOT, "target", "bench-seed-cached.txt")
+CALL_COST = os.path.join(ROOT, "target", "bench-call-cost.txt")
+
+# The call-cost rows (benches/src/lib.rs, CALL_COST_ROWS): criterion id,
+# what the tables print, and what the figure is per (a call, or each of a
+# loop call's 100 iterations × 4 statements).
+CALL_COST_ROWS = (
+    ("1_statement", "call of a 1-statement function", 1),
+    ("10_statements", "call of a 10-statement function", 1),
+    ("100_statements", "call of a 100-statement function", 1),
+    ("allocates_64", "call of a function allocating 64 B", 1),
+    ("loop_statement", "statement in a loop", 400),
+)
+
+# Issue targets for the call cost, by build and row.
+CALL_COST_TARGETS = {
+    ("release", "1_statement"): "≤ 10 ns",
+    ("release", "10_statements"): "≤ 20 ns",
+    ("release", "loop_statement"): "≤ 1 ns",
+    ("release", "allocates_64"): "≤ 15 ns",
+    ("release, MEMPROF=off", "10_statements"): "≤ 2 ns",
+    ("debug", "10_statements"): "≤ 100 ns",
+    ("debug", "loop_statement"): "≤ 10 ns",
+    ("debug, MEMPROF=off", "loop_statement"): "≤ 2 ns",
+}
+CALL_COST_GROUPS = (
+    ("release", "call_cost_release"),
+    ("release, MEMPROF=off", "call_cost_release_off"),
+    ("debug", "call_cost_debug"),
+    ("debug, MEMPROF=off", "call_cost_debug_off"),
+    ("debug, runtime at opt-level 3", None),
+    ("debug, runtime at opt-level 3, MEMPROF=off", None),
+)
 
 # Strings the seed workload makes per run.
 SEED_STRINGS = 200_000
@@ -62,8 +94,35 @@ def ratio(a, b):
     return "n/a" if a is None or b is None else f"{a / b:.2f}×"
 
 
+def call_cost_rows():
+    """Extra nanoseconds of each profiled row over the row as written: from
+    criterion, and from the call_cost example's alternating batches."""
+    rows = []
+    for build, group in CALL_COST_GROUPS:
+        for bench, what, per in CALL_COST_ROWS:
+            criterion = None
+            if group is not None:
+                plain = median_ns(group, f"{bench}/plain")
+                profiled = median_ns(group, f"{bench}/profiled")
+                if plain is not None and profiled is not None:
+                    criterion = (profiled - plain) / per
+            batches = last_match(CALL_COST, rf"call cost \({re.escape(build)}\): {re.escape(what)}: "
+                                            r"([-+][\d.]+) ns \(quartiles ([-\d.]+) to ([-\d.]+)\)")
+            if criterion is None and batches is None:
+                continue
+            measured = []
+            if criterion is not None:
+                measured.append(f"{criterion:+.2f} ns (criterion)")
+            if batches is not None:
+                median, low, high = batches
+                measured.append(f"{median} ns (alternating batches, quartiles {low} to {high})")
+            rows.append((f"call cost ({build}): {what}", ", ".join(measured), "",
+                         CALL_COST_TARGETS.get((build, bench), "")))
+    return rows
+
+
 def main():
-    rows = []  # (what, measured, ratio, target)
+    rows = call_cost_rows()  # (what, measured, ratio, target)
 
     unprofiled = median_ns("probe", "unprofiled")
     profiled = median_ns("probe", "profiled")

@@ -408,12 +408,14 @@ pub const CALL_COST_ROWS: [CallCostRow; 5] = [
 ];
 
 /// The build and switch the call-cost figures are for: `release` or
-/// `debug`, with `, MEMPROF=off` when the environment turns profiling off.
+/// `debug` (or what `MEMPROF_BENCH_BUILD` names, for a build the profile
+/// alone does not tell, such as debug with the runtime optimised), with
+/// `, MEMPROF=off` when the environment turns profiling off.
 pub fn call_cost_configuration() -> String {
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
+    let build = match std::env::var("MEMPROF_BENCH_BUILD") {
+        Ok(name) => name,
+        Err(_) if cfg!(debug_assertions) => "debug".to_string(),
+        Err(_) => "release".to_string(),
     };
     match std::env::var("MEMPROF").as_deref() {
         Ok("off") => format!("{build}, MEMPROF=off"),
