@@ -55,7 +55,8 @@ use crate::collect::switch;
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
 use crate::counting::totals::{live_with, Block};
 
-/// `excluded` is not zero.
+/// `excluded` holds what nested calls of the same function counted (it is
+/// uninitialised without this flag).
 const EXCLUDED: u32 = 1;
 /// `m.line.calls` is one below the line's real start, so that the next
 /// probe takes the slow path, which adds the earlier polls' `carry` to the
@@ -102,12 +103,12 @@ pub struct CallCore {
     carry: i64,
     thread: *const ThreadState,
     table: *const Table,
-    site: &'static Site,
     /// The call of the same function this one runs inside, on this thread.
     outer_same: *mut CallCore,
     /// What nested calls of the same function counted on their own rows
-    /// while the running line ran.
-    excluded: Counters,
+    /// while the running line ran; written only by the first of them (see
+    /// `EXCLUDED`), so that a call's start stores less.
+    excluded: MaybeUninit<Counters>,
     /// Net bytes of the call in its slices so far.
     call_net: i64,
     /// Largest rise of the live bytes above their value at entry.
@@ -144,9 +145,8 @@ impl CallCore {
             carry: 0,
             thread: t,
             table,
-            site,
             outer_same: table.running.get(),
-            excluded: Counters::ZERO,
+            excluded: MaybeUninit::uninit(),
             call_net: 0,
             call_peak: 0,
             call_lines: ptr::null_mut(),
@@ -174,7 +174,13 @@ impl CallCore {
 
     /// Whether this is a call of `site`.
     pub(crate) fn is_call_of(&self, site: &'static Site) -> bool {
-        ptr::eq(self.site, site)
+        ptr::eq(self.site(), site)
+    }
+
+    /// The function this is a call of.
+    fn site(&self) -> &'static Site {
+        // SAFETY: the table outlives the call (see `line`).
+        unsafe { &*self.table }.site
     }
 
     /// The figures of the line in `slot` (< `len`).
@@ -256,7 +262,13 @@ impl CallCore {
         // SAFETY: the enclosing call is alive (it runs this one) and is not
         // otherwise borrowed while this one ends.
         if let Some(outer) = unsafe { self.outer_same.as_mut() } {
-            outer.excluded = outer.excluded.plus(slice);
+            let excluded = if outer.flags & EXCLUDED != 0 {
+                // SAFETY: written when the flag was set.
+                unsafe { outer.excluded.assume_init() }.plus(slice)
+            } else {
+                slice
+            };
+            outer.excluded.write(excluded);
             outer.flags |= EXCLUDED;
         }
     }
@@ -272,21 +284,15 @@ impl CallCore {
     /// Ends the call: after its last slice.
     #[inline]
     pub(crate) fn finish(&mut self) {
+        let site = self.site();
         if site::tracking_active() {
-            site::call_finished(self.site);
+            site::call_finished(site);
         }
-        if let Some(budget) = self.site.budget {
+        if let Some(budget) = site.budget {
             let lines = self.call_lines;
             self.call_lines = ptr::null_mut();
             self.flags &= !BUDGETED;
-            budget::check(
-                self.site,
-                budget,
-                self.call_peak,
-                self.call_net,
-                lines,
-                self.len,
-            );
+            budget::check(site, budget, self.call_peak, self.call_net, lines, self.len);
         }
     }
 
@@ -385,7 +391,8 @@ impl CallCore {
             }
             if self.flags & EXCLUDED != 0 {
                 self.flags &= !EXCLUDED;
-                excluded = std::mem::replace(&mut self.excluded, Counters::ZERO);
+                // SAFETY: written when the flag was set.
+                excluded = unsafe { self.excluded.assume_init() };
             }
         }
         let net_now = now.net();
@@ -570,7 +577,7 @@ pub(crate) fn move_running_calls_to(t: &ThreadState, record: &Record) {
     for &core in calls.iter().rev() {
         // SAFETY: see `running_calls`.
         let core = unsafe { &mut *core };
-        let Some(table) = record.table_or_make(core.site) else {
+        let Some(table) = record.table_or_make(core.site()) else {
             continue;
         };
         // SAFETY: the old table outlives the call.
