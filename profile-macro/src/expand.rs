@@ -14,7 +14,7 @@ use crate::body::{self, Function, SUPPORTED};
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = args::parse(args).and_then(|args| profile_item(item.clone(), &args));
     match result {
-        Ok(tokens) => tokens,
+        Ok(instrumented) => as_written_and_instrumented(item, instrumented),
         // In expression position (rustc rejects attributes there, but still
         // expands them), the item must stay one expression: a block.
         Err(error) if syn::parse2::<syn::ExprClosure>(item.clone()).is_ok() => {
@@ -67,13 +67,8 @@ fn reject_const(func: &ItemFn) -> syn::Result<()> {
 }
 
 // Input:  #[attrs] fn f(..) { .. }
-// Output: #[attrs] #[cfg(clippy)] fn f(..) { .. }
-//         #[attrs] #[cfg(not(clippy))] fn f(..') { instrumented }
-// Clippy sees the function as written: its advice is about the user's
-// code, not about the probes. (Not rustdoc too: `cfg(doc)` on these items
-// makes rustdoc lose their doctests.)
-fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<TokenStream> {
-    let original = func.clone();
+// Output: #[attrs] fn f(..') { instrumented }
+fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<ItemFn> {
     let mut function = Function {
         attrs: func.attrs,
         vis: func.vis,
@@ -81,20 +76,24 @@ fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<TokenStream> {
         block: *func.block,
     };
     body::instrument(&mut function, args)?;
-    let instrumented = ItemFn {
+    Ok(ItemFn {
         attrs: function.attrs,
         vis: function.vis,
         sig: function.sig,
         block: Box::new(function.block),
-    };
-    Ok(as_written_and_instrumented(original, instrumented))
+    })
 }
 
-/// The item as written for clippy, and instrumented for the compiler.
-fn as_written_and_instrumented(
-    original: impl ToTokens,
-    instrumented: impl ToTokens,
-) -> TokenStream {
+// Input:  item (the tokens the compiler gave)
+// Output: #[cfg(clippy)] item
+//         #[cfg(not(clippy))] item instrumented
+// Clippy sees the item as written: its advice is about the user's code, not
+// about the probes. The item's own tokens, not syn's rendering of them: a
+// `///` comment rendered comes back as a `#[doc]` attribute, which clippy's
+// lints of doc comments as written (`doc_lazy_continuation`, ...) skip.
+// (Not rustdoc too: `cfg(doc)` on these items makes rustdoc lose their
+// doctests.)
+fn as_written_and_instrumented(original: TokenStream, instrumented: impl ToTokens) -> TokenStream {
     quote! {
         #[cfg(clippy)]
         #original
@@ -109,7 +108,7 @@ fn profiled_trait_item(item: &TraitItem) -> bool {
 }
 
 // Input:  impl T for S { fn a(..) { .. } const fn b() {} }
-// Output: impl T for S { <a as written, for clippy> <a instrumented> const fn b() {} }
+// Output: impl T for S { <a instrumented> const fn b() {} }
 fn profile_impl(mut block: syn::ItemImpl, args: &Args) -> syn::Result<syn::ItemImpl> {
     let mut items = Vec::with_capacity(block.items.len());
     for item in block.items {
@@ -117,7 +116,6 @@ fn profile_impl(mut block: syn::ItemImpl, args: &Args) -> syn::Result<syn::ItemI
             ImplItem::Fn(method)
                 if method.sig.constness.is_none() && !has_own_profile(&method.attrs) =>
             {
-                let original = method.clone();
                 let mut function = Function {
                     attrs: method.attrs,
                     vis: method.vis,
@@ -125,17 +123,13 @@ fn profile_impl(mut block: syn::ItemImpl, args: &Args) -> syn::Result<syn::ItemI
                     block: method.block,
                 };
                 body::instrument(&mut function, args)?;
-                let instrumented = syn::ImplItemFn {
+                items.push(ImplItem::Fn(syn::ImplItemFn {
                     attrs: function.attrs,
                     vis: function.vis,
                     defaultness: method.defaultness,
                     sig: function.sig,
                     block: function.block,
-                };
-                items.push(ImplItem::Verbatim(as_written_and_instrumented(
-                    original,
-                    instrumented,
-                )));
+                }));
             }
             other => items.push(other),
         }
@@ -145,7 +139,7 @@ fn profile_impl(mut block: syn::ItemImpl, args: &Args) -> syn::Result<syn::ItemI
 }
 
 // Input:  trait T { fn a(&self) { .. } fn b(&self); }
-// Output: trait T { <a as written, for clippy> <a instrumented> fn b(&self); }
+// Output: trait T { <a instrumented> fn b(&self); }
 fn profile_trait(mut tr: syn::ItemTrait, args: &Args) -> syn::Result<syn::ItemTrait> {
     let mut items = Vec::with_capacity(tr.items.len());
     for item in tr.items {
@@ -154,7 +148,6 @@ fn profile_trait(mut tr: syn::ItemTrait, args: &Args) -> syn::Result<syn::ItemTr
                 if profiled_trait_item(&TraitItem::Fn(method.clone()))
                     && !has_own_profile(&method.attrs) =>
             {
-                let original = method.clone();
                 let mut function = Function {
                     attrs: method.attrs,
                     vis: syn::Visibility::Inherited,
@@ -162,16 +155,12 @@ fn profile_trait(mut tr: syn::ItemTrait, args: &Args) -> syn::Result<syn::ItemTr
                     block: method.default.expect("a default method"),
                 };
                 body::instrument(&mut function, args)?;
-                let instrumented = syn::TraitItemFn {
+                items.push(TraitItem::Fn(syn::TraitItemFn {
                     attrs: function.attrs,
                     sig: function.sig,
                     default: Some(function.block),
                     semi_token: None,
-                };
-                items.push(TraitItem::Verbatim(as_written_and_instrumented(
-                    original,
-                    instrumented,
-                )));
+                }));
             }
             other => items.push(other),
         }
@@ -190,7 +179,7 @@ fn profile_mod(mut module: syn::ItemMod, args: &Args) -> syn::Result<syn::ItemMo
     for item in items {
         let item = match item {
             Item::Fn(f) if f.sig.constness.is_none() && !has_own_profile(&f.attrs) => {
-                Item::Verbatim(profile_fn(f, args)?)
+                Item::Fn(profile_fn(f, args)?)
             }
             Item::Impl(i) if !has_own_profile(&i.attrs) => Item::Impl(profile_impl(i, args)?),
             Item::Trait(t)
