@@ -39,7 +39,9 @@
 //! `MEMPROF_PRECISION` (0–9) fix how bytes are shown.
 //!
 //! The report is also available as data: [`report()`] returns a [`Report`],
-//! [`render`] and [`render_json`] turn it into text.
+//! which prints as the table (`Display`, [`Report::to_table`]) or as JSON
+//! ([`Report::to_json`]). [`heap_stats()`] is the whole heap at one moment,
+//! [`print_heap_stats`] prints it (Rust's `sys._debugmallocstats()`).
 //!
 //! ## In tests: budgets and captures
 //!
@@ -75,11 +77,16 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "enabled")]
 pub use memprof_macro::profile;
+/// `#[profile]` with memprof compiled out (the `enabled` feature off): the
+/// item is left as written. Its arguments are still checked, so a typo is
+/// the same error with the feature on or off.
+#[cfg(not(feature = "enabled"))]
+pub use memprof_macro::profile_compiled_out as profile;
 pub use memprof_runtime::{
-    capture, heap_stats, print_report, render, render_json, render_with, report, Alloc,
-    FunctionReport, HeapStats, LineReport, LineStats, RenderOptions, Report, Unit,
-    MISSING_ALLOCATOR,
+    capture, heap_stats, print_heap_stats, print_report, report, Alloc, FunctionReport, HeapStats,
+    LineReport, LineStats, RenderOptions, Report, SizeClass, Unit,
 };
 
 /// Declares memprof's counting allocator as the program's
@@ -98,6 +105,11 @@ pub use memprof_runtime::{
 ///
 /// Without it, `#[profile]` still counts occurrences, but the report shows a
 /// one-line message naming this fix instead of zeros.
+///
+/// With memprof compiled out (the `enabled` feature off), it declares the
+/// allocator it was given, uncounted (`install!()` declares none): the
+/// program keeps its allocator.
+#[cfg(feature = "enabled")]
 #[macro_export]
 macro_rules! install {
     () => {
@@ -111,6 +123,24 @@ macro_rules! install {
     ($inner:ty = $init:expr) => {
         #[global_allocator]
         static __MEMPROF_GLOBAL_ALLOCATOR: $crate::Alloc<$inner> = $crate::Alloc::new($init);
+    };
+}
+
+/// Declares memprof's counting allocator as the program's
+/// `#[global_allocator]`; compiled out (the `enabled` feature is off), it
+/// declares the allocator it was given, uncounted (`install!()` declares
+/// none), so that the program keeps its allocator.
+#[cfg(not(feature = "enabled"))]
+#[macro_export]
+macro_rules! install {
+    () => {};
+    ($inner:path) => {
+        #[global_allocator]
+        static __MEMPROF_GLOBAL_ALLOCATOR: $inner = $inner;
+    };
+    ($inner:ty = $init:expr) => {
+        #[global_allocator]
+        static __MEMPROF_GLOBAL_ALLOCATOR: $inner = $init;
     };
 }
 

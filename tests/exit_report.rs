@@ -37,6 +37,19 @@ fn main() {
             println!("child output stays");
             assert_eq!(reported(1 << 20), 1 << 20);
         }
+        Ok("capture") => {
+            // What a test does: a capture and its assertion, then exit.
+            let (n, report) = memprof::capture(|| reported(1 << 20));
+            assert_eq!(n, 1 << 20);
+            let line = report.function("reported").unwrap().line_containing("vec!");
+            assert_eq!(line.unwrap().stats.unwrap().allocated, 1 << 20);
+            println!("captured {}", line.unwrap().stats.unwrap().allocated);
+        }
+        Ok("print_then_exit") => {
+            assert_eq!(reported(1 << 20), 1 << 20);
+            memprof::print_report();
+            eprintln!("-- printed by the program --");
+        }
         Ok("exit") => exits_inside(3),
         Ok("panic") => panics_inside(),
         Ok(other) => panic!("unknown scenario {other}"),
@@ -48,6 +61,15 @@ fn main() {
                 unwritable_output,
             ),
             ("memprof_off_prints_nothing", memprof_off_prints_nothing),
+            (
+                "report_off_keeps_capture_and_prints_no_table",
+                report_off_keeps_capture,
+            ),
+            (
+                "print_report_is_not_repeated_at_exit",
+                print_report_is_not_repeated,
+            ),
+            ("heap_stats_follow_the_report", heap_stats_follow_the_report),
             (
                 "bad_settings_are_one_line_each",
                 bad_settings_are_one_line_each,
@@ -258,4 +280,53 @@ fn panic_in_main() {
     );
     // The closing brace never ran: the call ended by unwinding.
     assert_eq!(lines.last().unwrap()["occurrences"], 0);
+}
+
+fn report_off_keeps_capture() {
+    let out = run("capture", &[("MEMPROF_REPORT", "off")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "captured 1048576\n");
+    assert_eq!(text(&out.stderr), "");
+    // On by default: the same run prints its table.
+    let out = run("capture", &[]);
+    assert!(text(&out.stderr).contains("Function: exit_report::reported"));
+}
+
+fn print_report_is_not_repeated() {
+    let out = run("print_then_exit", &[]);
+    assert!(out.status.success());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("Function: exit_report::reported").count(), 1);
+    // The table comes where the program printed it, not at exit.
+    assert!(
+        stderr.trim_end().ends_with("-- printed by the program --"),
+        "{stderr}"
+    );
+}
+
+fn heap_stats_follow_the_report() {
+    let out = run("run", &[("MEMPROF_HEAP_STATS", "on")]);
+    assert!(out.status.success());
+    let stderr = text(&out.stderr);
+    let table = stderr
+        .find("Function: exit_report::reported")
+        .expect("the table");
+    let stats = stderr
+        .find("memprof heap statistics")
+        .expect("the statistics");
+    assert!(table < stats, "{stderr}");
+    assert!(stderr.contains("  peak live      "), "{stderr}");
+    // The 1 MiB vector was allocated and freed: one allocation of at least
+    // 1 MiB happened, and the peak was at least that high.
+    let peak = stderr
+        .lines()
+        .find(|l| l.starts_with("  peak live"))
+        .and_then(|l| l.split('(').nth(1))
+        .and_then(|b| b.split(' ').next())
+        .map(|digits| digits.replace(',', "").parse::<u64>().unwrap())
+        .expect("peak in bytes");
+    assert!(peak >= 1 << 20, "{stderr}");
+    // Off by default.
+    let out = run("run", &[]);
+    assert!(!text(&out.stderr).contains("memprof heap statistics"));
 }

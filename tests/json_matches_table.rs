@@ -1,6 +1,6 @@
-//! `render_json` and the table say the same thing, row by row.
+//! The JSON and the table say the same thing, row by row.
 
-use memprof::{render_json, render_with, report, RenderOptions, Unit};
+use memprof::{report, RenderOptions, Unit};
 
 memprof::install!();
 
@@ -19,13 +19,13 @@ fn mixed(n: usize) -> usize {
 fn json_parses_and_matches_the_table() {
     assert!(mixed(50) > 0);
     let r = report();
-    let json: serde_json::Value = serde_json::from_str(&render_json(&r)).expect("valid JSON");
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).expect("valid JSON");
     assert_eq!(json["memprof"], 1);
     assert_eq!(json["allocator_installed"], true);
 
     let mut options = RenderOptions::default();
     options.unit = Unit::B;
-    let table = render_with(&r, &options);
+    let table = r.to_table(&options);
 
     let f = r.function("mixed").unwrap();
     let jf = json["functions"]

@@ -35,8 +35,9 @@ fn report_data() {
     // Occurrences do not need the allocator; they are still counted.
     assert_eq!(report.function("unmeasured").unwrap().calls, 1);
     assert_eq!(
-        memprof::render(&report),
-        format!("{}\n", memprof::MISSING_ALLOCATOR)
+        report.to_string(),
+        "memprof: no numbers to show: the counting allocator is not installed; add \
+         `memprof::install!();` at the crate root of your binary (or test file)\n"
     );
 }
 

@@ -15,17 +15,29 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let result = args::parse(args).and_then(|args| profile_item(item.clone(), &args));
     match result {
         Ok(instrumented) => as_written_and_instrumented(item, instrumented),
+        Err(error) => error_and_item(error, item),
+    }
+}
+
+/// The error, and the item unchanged.
+fn error_and_item(error: syn::Error, item: TokenStream) -> TokenStream {
+    let error = error.to_compile_error();
+    if syn::parse2::<syn::ExprClosure>(item.clone()).is_ok() {
         // In expression position (rustc rejects attributes there, but still
         // expands them), the item must stay one expression: a block.
-        Err(error) if syn::parse2::<syn::ExprClosure>(item.clone()).is_ok() => {
-            let error = error.to_compile_error();
-            quote!({ #error; #item })
-        }
-        Err(error) => {
-            let mut tokens = error.to_compile_error();
-            tokens.extend(item);
-            tokens
-        }
+        quote!({ #error; #item })
+    } else {
+        quote!(#error #item)
+    }
+}
+
+// Input:  #[profile(args)] item
+// Output: item, as the compiler gave it (or the error, as `expand` gives it)
+pub(crate) fn check_only(args: TokenStream, item: TokenStream) -> TokenStream {
+    let checked = args::parse(args).and_then(|args| profile_item(item.clone(), &args));
+    match checked {
+        Ok(_) => item,
+        Err(error) => error_and_item(error, item),
     }
 }
 

@@ -72,3 +72,12 @@ use proc_macro::TokenStream;
 pub fn profile(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(args.into(), item.into()).into()
 }
+
+/// `#[profile]` with memprof compiled out (its `enabled` feature off): the
+/// item as written, after the same checks, so that misuse is the same
+/// error either way.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn profile_compiled_out(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::check_only(args.into(), item.into()).into()
+}

@@ -81,18 +81,55 @@ pub struct LineStats {
 }
 
 impl Report {
-    /// The function whose name is `name` or ends with `::name`.
+    /// The function named `name`: its full name
+    /// (`app::parser::Index::add`), or the end of it after a `::`
+    /// (`Index::add`, `add`). `None` when no profiled function has that
+    /// name.
+    ///
+    /// # Panics
+    ///
+    /// When several functions have it (`fmt` of two trait impls, `new` of
+    /// two types), naming them all, so that a test says which one to ask
+    /// for by a longer name. [`functions_named`](Self::functions_named)
+    /// returns them all.
     pub fn function(&self, name: &str) -> Option<&FunctionReport> {
-        self.functions.iter().find(|f| {
-            f.name == name
-                || f.name
-                    .strip_suffix(name)
-                    .is_some_and(|prefix| prefix.ends_with("::"))
-        })
+        if let Some(exact) = self.functions.iter().find(|f| f.name == name) {
+            return Some(exact);
+        }
+        let mut matches = self.functions.iter().filter(|f| f.is_named(name));
+        let first = matches.next()?;
+        let others: Vec<&str> = matches.map(|f| f.name.as_str()).collect();
+        if !others.is_empty() {
+            panic!(
+                "memprof: {} profiled functions are named {name:?}: {}, {}; ask for one by a \
+                 longer name",
+                others.len() + 1,
+                first.name,
+                others.join(", ")
+            );
+        }
+        Some(first)
+    }
+
+    /// Every function whose full name is `name` or ends with `::name`.
+    pub fn functions_named<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a FunctionReport> + 'a {
+        self.functions.iter().filter(move |f| f.is_named(name))
     }
 }
 
 impl FunctionReport {
+    /// Whether the full name is `name` or ends with `::name`.
+    fn is_named(&self, name: &str) -> bool {
+        self.name == name
+            || self
+                .name
+                .strip_suffix(name)
+                .is_some_and(|prefix| prefix.ends_with("::"))
+    }
+
     /// The first line whose source text contains `text`.
     pub fn line_containing(&self, text: &str) -> Option<&LineReport> {
         self.lines.iter().find(|l| l.contents.contains(text))
@@ -141,7 +178,25 @@ pub fn report() -> Report {
 /// let line = report.function("build").unwrap().line_containing("vec!").unwrap();
 /// assert_eq!(line.stats.unwrap().allocated, 8192);
 /// ```
+///
+/// With memprof compiled out (its `enabled` feature off), the report is
+/// empty and `work` runs as it would.
 pub fn capture<R>(work: impl FnOnce() -> R) -> (R, Report) {
+    #[cfg(feature = "enabled")]
+    let captured = capture_on_this_thread(work);
+    #[cfg(not(feature = "enabled"))]
+    let captured = (
+        work(),
+        Report {
+            allocator_installed: false,
+            functions: Vec::new(),
+        },
+    );
+    captured
+}
+
+#[cfg(feature = "enabled")]
+fn capture_on_this_thread<R>(work: impl FnOnce() -> R) -> (R, Report) {
     let Some(open) = capture::open() else {
         let result = work();
         return (result, suspended(empty_report));

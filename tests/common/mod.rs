@@ -11,15 +11,12 @@ use memprof::{LineStats, Report};
 pub fn stats(report: &Report, function: &str, text: &str) -> LineStats {
     let f = report
         .function(function)
-        .unwrap_or_else(|| panic!("no function {function} in\n{}", memprof::render(report)));
-    let line = f.line_containing(text).unwrap_or_else(|| {
-        panic!(
-            "no line containing {text:?} in\n{}",
-            memprof::render(report)
-        )
-    });
+        .unwrap_or_else(|| panic!("no function {function} in\n{}", report));
+    let line = f
+        .line_containing(text)
+        .unwrap_or_else(|| panic!("no line containing {text:?} in\n{}", report));
     line.stats
-        .unwrap_or_else(|| panic!("line {text:?} never ran in\n{}", memprof::render(report)))
+        .unwrap_or_else(|| panic!("line {text:?} never ran in\n{}", report))
 }
 
 /// The figures of the last line (the closing brace) of `function`.

@@ -41,17 +41,29 @@ fn read() -> bool {
     on
 }
 
-/// `on`, `off`, `1`, `0`, `true`, `false`, in any case; unset or empty is on.
+/// `MEMPROF`: on unless it says off.
 pub(crate) fn parse(value: Option<&str>) -> Result<bool, String> {
+    parse_flag("MEMPROF", value, true, "profiling stays on")
+}
+
+/// An on/off setting `name`: `on`, `off`, `1`, `0`, `true`, `false`, in any
+/// case; unset or empty is `default`. Anything else is the one-line message,
+/// ending with what happens instead (`fallback`).
+pub(crate) fn parse_flag(
+    name: &str,
+    value: Option<&str>,
+    default: bool,
+    fallback: &str,
+) -> Result<bool, String> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(true);
+        return Ok(default);
     };
     match value.to_ascii_lowercase().as_str() {
         "on" | "1" | "true" => Ok(true),
         "off" | "0" | "false" => Ok(false),
         _ => Err(format!(
-            "memprof: MEMPROF={value:?} is not understood; set MEMPROF to on, off, 1, 0, true or \
-             false (profiling stays on)"
+            "memprof: {name}={value:?} is not understood; set {name} to on, off, 1, 0, true or \
+             false ({fallback})"
         )),
     }
 }
@@ -75,6 +87,22 @@ mod tests {
         for off in ["off", "Off", " 0 ", "false", "FALSE"] {
             assert_eq!(parse(Some(off)), Ok(false), "{off:?}");
         }
+    }
+
+    #[test]
+    fn other_settings_name_themselves_and_their_default() {
+        assert_eq!(
+            super::parse_flag("MEMPROF_REPORT", None, true, "the report is printed"),
+            Ok(true)
+        );
+        assert_eq!(
+            super::parse_flag("MEMPROF_HEAP_STATS", Some("yes"), false, "not printed"),
+            Err(
+                "memprof: MEMPROF_HEAP_STATS=\"yes\" is not understood; set MEMPROF_HEAP_STATS \
+                 to on, off, 1, 0, true or false (not printed)"
+                    .to_string()
+            )
+        );
     }
 
     #[test]

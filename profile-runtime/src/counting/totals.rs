@@ -73,7 +73,7 @@ struct Table {
 /// block (checked below).
 const PUBLISHED_LIVE_OFFSET: usize = 96;
 
-const _: () = assert!(std::mem::size_of::<Block>() == 128);
+const _: () = assert!(std::mem::size_of::<Block>().is_multiple_of(128));
 const _: () = assert!(std::mem::offset_of!(Block, owned) < PUBLISHED_LIVE_OFFSET);
 const _: () = assert!(std::mem::offset_of!(Table, blocks) % 128 == 0);
 
@@ -110,7 +110,46 @@ pub(crate) struct Block {
     /// Net bytes (`allocated - freed`) when the block last published them
     /// to `published_live`: what is in it from this block.
     published: AtomicI64,
+    /// The process's live bytes just before the largest of this block's
+    /// frees (see `freed_bytes`).
+    peak_live: AtomicI64,
     owned: AtomicBool,
+    /// Live blocks and bytes by size class, net of this block's frees.
+    classes: [ClassCount; SIZE_CLASSES],
+}
+
+/// Power-of-two size classes: class `k` holds the sizes from `2^(k-1) + 1`
+/// to `2^k` bytes (class 0 holds 1 byte).
+pub(crate) const SIZE_CLASSES: usize = 64;
+
+/// The size class of a block of `size` bytes (at least 1).
+#[inline(always)]
+pub(crate) fn size_class(size: usize) -> usize {
+    (usize::BITS - size.wrapping_sub(1).leading_zeros()) as usize % SIZE_CLASSES
+}
+
+/// One size class's blocks and bytes in one block of counters: what its
+/// thread allocated minus what it freed (wrapping; only the sum over all
+/// blocks is a count, since a thread may free another's blocks).
+pub(crate) struct ClassCount {
+    blocks: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl ClassCount {
+    #[allow(clippy::declare_interior_mutable_const)]
+    const NEW: ClassCount = ClassCount {
+        blocks: AtomicU64::new(0),
+        bytes: AtomicU64::new(0),
+    };
+
+    /// Adds a block of `size` bytes (`sign` 1) or takes one away (`sign`
+    /// -1, as `u64::MAX`).
+    #[inline(always)]
+    fn count(&self, sign: u64, size: usize) {
+        bump(&self.blocks, sign);
+        bump(&self.bytes, sign.wrapping_mul(size as u64));
+    }
 }
 
 // Single writer: a plain add, not a locked one. Returns the new value, so
@@ -127,8 +166,18 @@ impl Block {
         calls: AtomicU64::new(0),
         reallocations: AtomicU64::new(0),
         published: AtomicI64::new(0),
+        peak_live: AtomicI64::new(0),
         owned: AtomicBool::new(false),
+        classes: [ClassCount::NEW; SIZE_CLASSES],
     };
+
+    /// The size class counts of a block of `size` bytes.
+    #[inline(always)]
+    fn class(&self, size: usize) -> &ClassCount {
+        // `size_class` is below `SIZE_CLASSES`: no bounds check is needed,
+        // and the compiler sees that.
+        &self.classes[size_class(size)]
+    }
 
     #[inline(always)]
     pub(crate) fn attribution_counters(&self) -> Counters {
@@ -184,6 +233,7 @@ impl Block {
     fn count_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1);
         bump(&self.calls, 1);
+        self.class(size).count(1, size);
         let allocated = bump(&self.allocated, size as u64);
         let net = self.net_at(allocated);
         // Never for the `fallback` block: its limit is `i64::MAX`.
@@ -199,6 +249,7 @@ impl Block {
     pub(crate) fn uncount_failed_alloc(&self, t: &ThreadState, size: usize) {
         bump(&self.allocs, 1u64.wrapping_neg());
         bump(&self.calls, 1u64.wrapping_neg());
+        self.class(size).count(u64::MAX, size);
         let allocated = bump(&self.allocated, (size as u64).wrapping_neg());
         let net = self.net_at(allocated);
         if net < t.fall_limit.get() {
@@ -228,8 +279,15 @@ impl Block {
     #[inline(always)]
     fn freed_bytes(&self, t: &ThreadState, size: usize) -> bool {
         let freed = bump(&self.freed, size as u64);
+        self.class(size).count(u64::MAX, size);
         let net = self.allocated().wrapping_sub(freed) as i64;
-        t.record_high_at_free(net.wrapping_add(size as i64));
+        let before = net.wrapping_add(size as i64);
+        t.record_high_at_free(before);
+        // The process's live bytes peak just before a free (or now): exact
+        // for this thread's bytes, and each other thread's within
+        // `PUBLISH_STEP`.
+        let live_before = published_live().wrapping_add(self.unpublished(before));
+        relaxed::raise_signed(&self.peak_live, live_before);
         net < t.fall_limit.get()
     }
 
@@ -296,7 +354,59 @@ impl Block {
         add(&self.freed, call.freed);
         add(&self.calls, call.allocs.wrapping_add(call.deallocations));
         add(&self.reallocations, call.reallocations);
+        // A block allocated (`allocated`, its size) and one freed (`freed`).
+        if call.allocs != 0 {
+            let class = self.class(call.allocated as usize);
+            add(&class.blocks, 1);
+            add(&class.bytes, call.allocated);
+        }
+        if call.freed != 0 {
+            let class = self.class(call.freed as usize);
+            add(&class.blocks, u64::MAX);
+            add(&class.bytes, call.freed.wrapping_neg());
+        }
     }
+
+    /// This block's part of each size class's live blocks and bytes.
+    fn add_classes_to(&self, sums: &mut [LiveClass; SIZE_CLASSES]) {
+        for (sum, class) in sums.iter_mut().zip(&self.classes) {
+            sum.blocks = sum
+                .blocks
+                .wrapping_add(class.blocks.load(Ordering::Relaxed));
+            sum.bytes = sum.bytes.wrapping_add(class.bytes.load(Ordering::Relaxed));
+        }
+    }
+}
+
+/// The live blocks and bytes of one size class, summed over all blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct LiveClass {
+    pub(crate) blocks: u64,
+    pub(crate) bytes: u64,
+}
+
+/// Live blocks and bytes by size class, over the whole process.
+pub(crate) fn live_by_class() -> [LiveClass; SIZE_CLASSES] {
+    let mut sums = [LiveClass::default(); SIZE_CLASSES];
+    SHARED.add_classes_to(&mut sums);
+    for block in &TABLE.blocks {
+        block.add_classes_to(&mut sums);
+    }
+    sums
+}
+
+/// The process's high-water mark of live bytes: the largest value seen
+/// just before any thread's free, or now. Exact for a program's own thread
+/// (a single-threaded program's is exact); other threads' bytes count
+/// within `PUBLISH_STEP` each, as in Mem usage.
+pub(crate) fn peak_live() -> u64 {
+    let seen = TABLE
+        .blocks
+        .iter()
+        .map(|block| block.peak_live.load(Ordering::Relaxed))
+        .max()
+        .unwrap_or(0);
+    seen.max(0).unsigned_abs().max(exact_live())
 }
 
 /// One allocator call counted in `SHARED`.

@@ -6,20 +6,41 @@
 
 use std::fmt::Write;
 
+use crate::heap_stats::HeapStats;
 use crate::json_string::push_string;
 use crate::report::Report;
 
-/// The report as one JSON document:
+impl Report {
+    /// The report as one JSON document:
+    ///
+    /// ```text
+    /// {"memprof": 1, "allocator_installed": true,
+    ///  "functions": [{"name": "...", "file": "...", "calls": N,
+    ///    "lines": [{"line": 7, "contents": "...", "occurrences": N, "mem_usage": B,
+    ///               "increment": B, "peak": B, "allocs": N, "allocated": B, "freed": B}]}]}
+    /// ```
+    ///
+    /// A line that never ran has `occurrences: 0` and `null` figures.
+    pub fn to_json(&self) -> String {
+        render_json(self)
+    }
+}
+
+/// `Report::to_json`.
+pub(crate) fn render_json(report: &Report) -> String {
+    render_json_with(report, None)
+}
+
+/// The report's JSON, with the heap's statistics when given (the exit
+/// report with `MEMPROF_HEAP_STATS=on`):
 ///
 /// ```text
-/// {"memprof": 1, "allocator_installed": true,
-///  "functions": [{"name": "...", "file": "...", "calls": N,
-///    "lines": [{"line": 7, "contents": "...", "occurrences": N, "mem_usage": B,
-///               "increment": B, "peak": B, "allocs": N, "allocated": B, "freed": B}]}]}
+/// "heap_stats": {"live_bytes": B, "live_blocks": N, "peak_live_bytes": B,
+///   "allocated_bytes": B, "freed_bytes": B, "allocations": N,
+///   "deallocations": N, "reallocations": N,
+///   "size_classes": [{"largest": B, "live_blocks": N, "live_bytes": B}]}
 /// ```
-///
-/// A line that never ran has `occurrences: 0` and `null` figures.
-pub fn render_json(report: &Report) -> String {
+pub(crate) fn render_json_with(report: &Report, heap: Option<&HeapStats>) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -64,6 +85,38 @@ pub fn render_json(report: &Report) -> String {
         }
         out.push_str("]}");
     }
-    out.push_str("]}\n");
+    out.push(']');
+    if let Some(heap) = heap {
+        push_heap_stats(&mut out, heap);
+    }
+    out.push_str("}\n");
     out
+}
+
+fn push_heap_stats(out: &mut String, heap: &HeapStats) {
+    let _ = write!(
+        out,
+        ",\n\"heap_stats\": {{\"live_bytes\": {}, \"live_blocks\": {}, \"peak_live_bytes\": {}, \
+         \"allocated_bytes\": {}, \"freed_bytes\": {}, \"allocations\": {}, \
+         \"deallocations\": {}, \"reallocations\": {}, \"size_classes\": [",
+        heap.live_bytes,
+        heap.live_blocks,
+        heap.peak_live_bytes,
+        heap.allocated_bytes,
+        heap.freed_bytes,
+        heap.allocations,
+        heap.deallocations,
+        heap.reallocations
+    );
+    for (i, class) in heap.size_classes().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(
+            out,
+            "{{\"largest\": {}, \"live_blocks\": {}, \"live_bytes\": {}}}",
+            class.largest, class.live_blocks, class.live_bytes
+        );
+    }
+    out.push_str("]}");
 }

@@ -1,11 +1,13 @@
-//! The exit report's settings, from the environment: where it goes
-//! (`MEMPROF_OUTPUT`), in which format (`MEMPROF_FORMAT`), and how bytes are
-//! shown (`MEMPROF_UNIT`, `MEMPROF_PRECISION`). Read at exit, when the report
-//! is written. A bad value is a one-line message on stderr naming the
+//! The exit report's settings, from the environment: whether it is printed
+//! (`MEMPROF_REPORT`) and with the heap's statistics (`MEMPROF_HEAP_STATS`),
+//! where it goes (`MEMPROF_OUTPUT`), in which format (`MEMPROF_FORMAT`), and
+//! how bytes are shown (`MEMPROF_UNIT`, `MEMPROF_PRECISION`). Read at exit,
+//! when the report is written. A bad value is a one-line message on stderr naming the
 //! accepted values; the report is written with the default.
 
 use std::path::PathBuf;
 
+use crate::collect::switch::parse_flag;
 use crate::output::table::RenderOptions;
 use crate::units::Unit;
 
@@ -19,6 +21,11 @@ pub(crate) enum Format {
 /// Where and how the exit report is written.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct OutputSettings {
+    /// Whether the report is printed at exit (`capture`, budgets and
+    /// `report()` work either way).
+    pub(crate) at_exit: bool,
+    /// Whether the heap's statistics follow the report.
+    pub(crate) heap_stats: bool,
     pub(crate) output: Option<PathBuf>,
     pub(crate) format: Format,
     pub(crate) render: RenderOptions,
@@ -28,6 +35,8 @@ pub(crate) struct OutputSettings {
 pub(crate) fn output_settings() -> (OutputSettings, Vec<String>) {
     let var = |name: &str| std::env::var(name).ok();
     parse_output_settings(
+        var("MEMPROF_REPORT"),
+        var("MEMPROF_HEAP_STATS"),
         var("MEMPROF_OUTPUT"),
         var("MEMPROF_FORMAT"),
         var("MEMPROF_UNIT"),
@@ -36,12 +45,22 @@ pub(crate) fn output_settings() -> (OutputSettings, Vec<String>) {
 }
 
 fn parse_output_settings(
+    at_exit: Option<String>,
+    heap_stats: Option<String>,
     output: Option<String>,
     format: Option<String>,
     unit: Option<String>,
     precision: Option<String>,
 ) -> (OutputSettings, Vec<String>) {
     let mut messages = Vec::new();
+    let mut flag = |name: &str, value: Option<String>, default: bool, fallback: &str| {
+        parse_flag(name, value.as_deref(), default, fallback).unwrap_or_else(|message| {
+            messages.push(message);
+            default
+        })
+    };
+    let at_exit = flag("MEMPROF_REPORT", at_exit, true, "the report is printed");
+    let heap_stats = flag("MEMPROF_HEAP_STATS", heap_stats, false, "not printed");
     let output = output
         .filter(|path| !path.trim().is_empty())
         .map(PathBuf::from);
@@ -79,6 +98,8 @@ fn parse_output_settings(
     }
     (
         OutputSettings {
+            at_exit,
+            heap_stats,
             output,
             format,
             render,
@@ -93,7 +114,9 @@ mod tests {
 
     #[test]
     fn output_settings_defaults() {
-        let (settings, messages) = parse_output_settings(None, None, None, None);
+        let (settings, messages) = parse_output_settings(None, None, None, None, None, None);
+        assert!(settings.at_exit);
+        assert!(!settings.heap_stats);
         assert_eq!(settings.output, None);
         assert_eq!(settings.format, Format::Table);
         assert_eq!(settings.render, RenderOptions::default());
@@ -103,11 +126,15 @@ mod tests {
     #[test]
     fn output_settings_accepts_every_documented_value() {
         let (settings, messages) = parse_output_settings(
+            Some("off".into()),
+            Some("On".into()),
             Some("out.json".into()),
             Some("json".into()),
             Some("MiB".into()),
             Some("3".into()),
         );
+        assert!(!settings.at_exit);
+        assert!(settings.heap_stats);
         assert_eq!(settings.output, Some(PathBuf::from("out.json")));
         assert_eq!(settings.format, Format::Json);
         assert_eq!(settings.render.unit, Unit::MiB);
@@ -118,16 +145,21 @@ mod tests {
     #[test]
     fn each_bad_value_is_one_line_naming_the_accepted_values() {
         let (settings, messages) = parse_output_settings(
+            Some("quiet".into()),
+            None,
             None,
             Some("yaml".into()),
             Some("furlongs".into()),
             Some("12".into()),
         );
+        assert!(settings.at_exit);
         assert_eq!(settings.format, Format::Table);
         assert_eq!(settings.render, RenderOptions::default());
         assert_eq!(
             messages,
             vec![
+                "memprof: MEMPROF_REPORT=\"quiet\" is not understood; set MEMPROF_REPORT to on, \
+                 off, 1, 0, true or false (the report is printed)",
                 "memprof: MEMPROF_FORMAT=\"yaml\" is not understood; set MEMPROF_FORMAT=table or \
                  MEMPROF_FORMAT=json (using table)",
                 "memprof: MEMPROF_UNIT=\"furlongs\" is not understood; set MEMPROF_UNIT to auto, \

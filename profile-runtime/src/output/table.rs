@@ -1,12 +1,14 @@
 //! The report as a memory_profiler-style table: a pure function of the
 //! report, so tests compare strings.
 
+use std::fmt;
+
 use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 
 use crate::report::{FunctionReport, LineStats, Report};
 use crate::units::{format_bytes, Unit};
 
-/// How [`render_with`] shows byte figures.
+/// How [`Report::to_table`] shows byte figures.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RenderOptions {
@@ -29,18 +31,52 @@ const HEADER: [&str; 7] = [
 
 /// The one line shown instead of a table when the counting allocator is not
 /// installed.
-pub const MISSING_ALLOCATOR: &str = "memprof: no numbers to show: the counting allocator is not \
+#[cfg(feature = "enabled")]
+pub(crate) const MISSING_ALLOCATOR: &str =
+    "memprof: no numbers to show: the counting allocator is not \
                                      installed; add `memprof::install!();` at the crate root of \
                                      your binary (or test file)";
 
-/// Renders the report as text with default options.
-pub fn render(report: &Report) -> String {
-    render_with(report, &RenderOptions::default())
+/// The line shown instead of a table when memprof is compiled out.
+#[cfg(not(feature = "enabled"))]
+pub(crate) const MISSING_ALLOCATOR: &str = "memprof: no numbers to show: memprof is compiled out \
+                                     (its `enabled` feature is off); turn the feature on to \
+                                     profile";
+
+impl Report {
+    /// The report as the table printed at exit, with `options` for how
+    /// bytes are shown; `to_string()` (`Display`) uses the defaults.
+    ///
+    /// ```
+    /// # #[global_allocator]
+    /// # static ALLOCATOR: memprof_runtime::Alloc = memprof_runtime::Alloc::system();
+    /// # use memprof_runtime as memprof;
+    /// use memprof::{RenderOptions, Unit};
+    ///
+    /// let report = memprof::report();
+    /// let mut options = RenderOptions::default();
+    /// options.unit = Unit::KiB;
+    /// options.precision = Some(2);
+    /// let in_kib = report.to_table(&options);
+    /// let default = report.to_string();
+    /// # let _ = (in_kib, default);
+    /// ```
+    pub fn to_table(&self, options: &RenderOptions) -> String {
+        render_with(self, options)
+    }
+}
+
+/// The table with default options: a `Filename:`/`Function:` heading and a
+/// table per function, or one line when the allocator is missing.
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render_with(self, &RenderOptions::default()))
+    }
 }
 
 /// Renders the report as text: a `Filename:`/`Function:` heading and a
 /// table per function, or one line when the allocator is missing.
-pub fn render_with(report: &Report, options: &RenderOptions) -> String {
+pub(crate) fn render_with(report: &Report, options: &RenderOptions) -> String {
     if !report.allocator_installed {
         return format!("{MISSING_ALLOCATOR}\n");
     }
@@ -173,7 +209,7 @@ Function: demo::keep
       9    98.4 MiB    -1.0 KiB       0 B        0             1       data
      10    98.4 MiB         0 B       0 B        0             1   }
 ";
-        assert_eq!(render(&sample()), expected);
+        assert_eq!(sample().to_string(), expected);
     }
 
     #[test]
@@ -197,7 +233,7 @@ Function: demo::keep
         let mut second = report.functions[0].clone();
         second.name = "demo::again".into();
         report.functions.push(second);
-        let text = render(&report);
+        let text = report.to_string();
         assert_eq!(text.matches("Filename: src/demo.rs\n").count(), 2);
         assert!(text.contains("   }\n\nFilename: src/demo.rs\nFunction: demo::again\n"));
     }
@@ -206,7 +242,7 @@ Function: demo::keep
     fn a_missing_allocator_is_one_line_naming_the_fix() {
         let mut report = sample();
         report.allocator_installed = false;
-        assert_eq!(render(&report), format!("{MISSING_ALLOCATOR}\n"));
+        assert_eq!(report.to_string(), format!("{MISSING_ALLOCATOR}\n"));
         assert!(MISSING_ALLOCATOR.contains("memprof::install!();"));
     }
 }
