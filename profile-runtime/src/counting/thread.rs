@@ -220,12 +220,14 @@ impl ThreadState {
     }
 
     /// Records `net`, the block's net bytes just before a free, if it is a
-    /// new high.
+    /// new high; true when it is.
     #[inline(always)]
-    pub(crate) fn record_high_at_free(&self, net: i64) {
-        if net > self.high_at_free.get() {
+    pub(crate) fn record_high_at_free(&self, net: i64) -> bool {
+        let higher = net > self.high_at_free.get();
+        if higher {
             self.high_at_free.set(net);
         }
+        higher
     }
 
     /// The block's counters were last published at `published` net bytes;

@@ -282,13 +282,24 @@ impl Block {
         self.class(size).count(u64::MAX, size);
         let net = self.allocated().wrapping_sub(freed) as i64;
         let before = net.wrapping_add(size as i64);
-        t.record_high_at_free(before);
-        // The process's live bytes peak just before a free (or now): exact
-        // for this thread's bytes, and each other thread's within
-        // `PUBLISH_STEP`.
-        let live_before = published_live().wrapping_add(self.unpublished(before));
-        relaxed::raise_signed(&self.peak_live, live_before);
+        if t.record_high_at_free(before) {
+            self.note_peak_live(before);
+        }
         net < t.fall_limit.get()
+    }
+
+    /// Notes the process's live bytes when this thread's net bytes were
+    /// `net`, if they are the largest seen. Called where a peak can be: just
+    /// before a free that follows a new high of the thread's own bytes (the
+    /// same test as the line peaks' mark, so a free that is not after a new
+    /// high pays nothing more), and at each publication, which brings in
+    /// the other threads' growth every `PUBLISH_STEP`. Exact for a
+    /// single-threaded program; each other thread's bytes within
+    /// `PUBLISH_STEP`.
+    #[inline(always)]
+    fn note_peak_live(&self, net: i64) {
+        let live = published_live().wrapping_add(self.unpublished(net));
+        relaxed::raise_signed(&self.peak_live, live);
     }
 
     /// Counts a realloc.
@@ -320,10 +331,13 @@ impl Block {
     #[cold]
     #[inline(never)]
     fn publish(&self, t: &ThreadState, net: i64) {
-        TABLE
+        let change = self.unpublished(net);
+        let live = TABLE
             .published_live
-            .fetch_add(self.unpublished(net), Ordering::Relaxed);
+            .fetch_add(change, Ordering::Relaxed)
+            .wrapping_add(change);
         relaxed::store_signed(&self.published, net);
+        relaxed::raise_signed(&self.peak_live, live);
         if !t.shared.get() {
             t.set_published(Some(net));
         }
