@@ -335,3 +335,26 @@ fn timeline_json_holds_the_samples_and_spans_in_call_order() {
     assert!(times.windows(2).all(|w| w[0] < w[1]));
     assert!(samples.iter().any(|s| s[1].as_u64() == Some(peak)));
 }
+
+#[test]
+fn heap_stats_example_prints_exact_figures_and_the_table() {
+    let out = Command::new(example_binary("heap_stats"))
+        .env_remove("MEMPROF_HEAP_STATS")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "live bytes: 2097152 more; peak: 3145728 more than live before\n"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("memprof heap statistics\n"), "{stderr}");
+    // The 2 MiB vector is the one live block of its class.
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["≤", "2", "MiB", "1", "2.0", "MiB"]),
+        "{stderr}"
+    );
+}

@@ -112,15 +112,16 @@ pub fn heap_stats() -> HeapStats {
 ///
 /// ```text
 /// memprof heap statistics
-///   live                  1.0 MiB (1,048,640 B) in 2 blocks
-///   peak live             1.0 MiB (1,048,640 B)
-///   allocated             1.0 MiB (1,049,664 B) in 5 allocations
-///   freed                 1.0 KiB (1,024 B) in 3 frees
-///   reallocations         1
+///   live           2.0 MiB (2,098,724 B) in 4 blocks
+///   peak live      3.0 MiB (3,146,276 B)
+///   allocated      3.0 MiB (3,147,300 B) in 5 allocations
+///   freed          1.0 MiB (1,048,576 B) in 1 free
+///   reallocations  0
 ///   live blocks by size (each size class up to a power of two):
 ///                size     blocks          bytes
-///              ≤ 64 B          1           64 B
-///             ≤ 1 MiB          1        1.0 MiB
+///               ≤ 4 B          1            4 B
+///             ≤ 1 KiB          2        1.5 KiB
+///             ≤ 2 MiB          1        2.0 MiB
 /// ```
 ///
 /// The exit report ends with the same table when `MEMPROF_HEAP_STATS=on`.
@@ -153,6 +154,11 @@ fn thousands(value: u64) -> String {
     out
 }
 
+/// `1 block`, `1,024 blocks`.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// A size class by its largest size: `≤ 64 B` holds the sizes from 33 to
 /// 64 bytes, the class above the one before it.
 fn class_label(class: &SizeClass) -> String {
@@ -167,9 +173,9 @@ impl fmt::Display for HeapStats {
         writeln!(f, "memprof heap statistics")?;
         writeln!(
             f,
-            "  live           {} in {} blocks",
+            "  live           {} in {}",
             bytes_both_ways(self.live_bytes),
-            thousands(self.live_blocks)
+            counted(self.live_blocks, "block", "blocks")
         )?;
         writeln!(
             f,
@@ -178,15 +184,15 @@ impl fmt::Display for HeapStats {
         )?;
         writeln!(
             f,
-            "  allocated      {} in {} allocations",
+            "  allocated      {} in {}",
             bytes_both_ways(self.allocated_bytes),
-            thousands(self.allocations)
+            counted(self.allocations, "allocation", "allocations")
         )?;
         writeln!(
             f,
-            "  freed          {} in {} frees",
+            "  freed          {} in {}",
             bytes_both_ways(self.freed_bytes),
-            thousands(self.deallocations)
+            counted(self.deallocations, "free", "frees")
         )?;
         writeln!(f, "  reallocations  {}", thousands(self.reallocations))?;
         writeln!(
