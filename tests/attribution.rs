@@ -6,6 +6,10 @@
 // These tests allocate on purpose: `vec!` is the point, not an array.
 #![allow(clippy::useless_vec)]
 
+// Allocations are kept observable with `black_box` where an optimised
+// build could otherwise drop them (only their length is read).
+use std::hint::black_box;
+
 mod common;
 
 use common::{closing, stats, Figures};
@@ -76,7 +80,7 @@ fn a_vec_with_capacity_is_exactly_its_bytes_and_drops_on_the_closing_brace() {
 #[allow(clippy::let_and_return)]
 #[memprof::profile]
 fn temporary() -> usize {
-    let n = vec![0u8; 1 << 20].len();
+    let n = black_box(vec![0u8; 1 << 20]).len();
     n
 }
 
@@ -101,7 +105,7 @@ fn a_temporary_shows_in_peak_but_not_in_increment() {
 #[rustfmt::skip]
 fn two_on_one_line() -> usize {
     let a = vec![1u8; 100]; let b = vec![2u8; 200];
-    a.len() + b.len()
+    black_box(&a).len() + black_box(&b).len()
 }
 
 #[test]
@@ -150,7 +154,7 @@ fn loops(n: usize) -> usize {
         }
     }
     let mut stack = vec![0u32; n];
-    while let Some(top) = stack.pop() {
+    while let Some(top) = black_box(&mut stack).pop() {
         total += top as usize;
     }
     total + j + k
@@ -200,7 +204,7 @@ fn loop_headers_count_iterations_plus_one_and_bodies_count_iterations() {
 fn iterator_allocates() -> usize {
     let mut total = 0;
     for v in (1..=3).map(|i| vec![0u8; 100 * i]) {
-        total += v.len();
+        total += black_box(&v).len();
     }
     total
 }
@@ -223,7 +227,11 @@ fn what_a_for_loop_iterator_allocates_belongs_to_the_header() {
     );
     // The loop variable drops at the end of each pass through the body.
     assert_eq!(
-        Figures::of(stats(&r, "iterator_allocates", "total += v.len()")),
+        Figures::of(stats(
+            &r,
+            "iterator_allocates",
+            "total += black_box(&v).len()"
+        )),
         Figures {
             occurrences: 3,
             allocs: 0,
@@ -239,10 +247,10 @@ fn what_a_for_loop_iterator_allocates_belongs_to_the_header() {
 fn early(flag: bool) -> usize {
     let big = vec![0u8; 4096];
     if flag {
-        return big.len();
+        return black_box(&big).len();
     }
     let more = vec![0u8; 8192];
-    big.len() + more.len()
+    black_box(&big).len() + black_box(&more).len()
 }
 
 #[test]
@@ -263,7 +271,7 @@ fn locals_dropped_by_an_early_return_show_on_the_closing_brace() {
         }
     );
     assert_eq!(
-        Figures::of(stats(&r, "early", "return big.len()")),
+        Figures::of(stats(&r, "early", "return black_box(&big).len()")),
         Figures {
             occurrences: 1,
             allocs: 0,
@@ -301,7 +309,7 @@ fn locals_dropped_by_an_early_return_show_on_the_closing_brace() {
 fn recurse(depth: usize) -> usize {
     let block = vec![0u8; 1000];
     let below = if depth > 0 { recurse(depth - 1) } else { 0 };
-    block.len() + below
+    black_box(&block).len() + below
 }
 
 #[test]
@@ -355,14 +363,14 @@ fn callee() -> Vec<u8> {
 #[memprof::profile]
 fn transient_callee() -> usize {
     let scratch = vec![0u8; 1 << 16];
-    scratch.len()
+    black_box(&scratch).len()
 }
 
 #[memprof::profile]
 fn caller() -> usize {
     let kept = callee();
     let n = transient_callee();
-    kept.len() + n
+    black_box(&kept).len() + n
 }
 
 #[test]
@@ -433,13 +441,13 @@ fn arms(values: &[u8]) -> usize {
     for v in values {
         match v {
             0 => small.push(vec![0u8; 10]),
-            1 => total += vec![0u8; 1000].len(),
+            1 => total += black_box(vec![0u8; 1000]).len(),
             _ => {
                 total += 1;
             }
         }
     }
-    total + small.len()
+    total + black_box(&small).len()
 }
 
 #[test]
@@ -471,7 +479,7 @@ fn each_match_arm_has_its_own_row() {
         }
     );
     assert_eq!(
-        Figures::of(stats(&r, "arms", "1 => total += vec!")),
+        Figures::of(stats(&r, "arms", "1 => total += black_box(vec!")),
         Figures {
             occurrences: 1,
             allocs: 1,

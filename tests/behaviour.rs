@@ -5,6 +5,10 @@
 // These tests allocate on purpose: `vec!` is the point, not an array.
 #![allow(clippy::useless_vec)]
 
+// Allocations are kept observable with `black_box` where an optimised
+// build could otherwise drop them (only their length is read).
+use std::hint::black_box;
+
 mod common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -20,7 +24,7 @@ fn may_panic(fail: bool) -> usize {
     if fail {
         panic!("asked to fail");
     }
-    kept.len()
+    black_box(&kept).len()
 }
 
 #[test]
@@ -148,8 +152,8 @@ make_builder!(build_large, 5000);
 
 #[test]
 fn functions_made_by_macro_rules_are_profiled_each_on_its_own() {
-    assert_eq!(build_small().len(), 100);
-    assert_eq!(build_large().len(), 5000);
+    assert_eq!(black_box(build_small()).len(), 100);
+    assert_eq!(black_box(build_large()).len(), 5000);
     let r = report();
     assert_eq!(
         Figures::of(stats(&r, "build_small", "let v")),

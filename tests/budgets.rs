@@ -5,6 +5,10 @@
 // These tests allocate on purpose: `vec!` is the point, not an array.
 #![allow(clippy::useless_vec)]
 
+// Allocations are kept observable with `black_box` where an optimised
+// build could otherwise drop them (only their length is read).
+use std::hint::black_box;
+
 mod common;
 
 use std::panic::catch_unwind;
@@ -50,7 +54,7 @@ fn over_peak() -> usize {
     let small = vec![0u8; 1000];
     let big = vec![0u8; 3 << 20];
     let medium = vec![0u8; 1 << 20];
-    small.len() + big.len() + medium.len()
+    black_box(&small).len() + black_box(&big).len() + black_box(&medium).len()
 }
 
 #[test]
@@ -99,7 +103,7 @@ fn an_exceeded_increment_names_the_lines_that_kept_memory() {
 #[memprof::profile]
 fn steady() -> usize {
     let v = vec![0u8; 4096];
-    v.len()
+    black_box(&v).len()
 }
 
 #[test]
@@ -141,7 +145,7 @@ fn capture_sees_only_this_threads_calls_while_another_thread_allocates() {
 #[memprof::profile]
 fn per_test(n: usize) -> usize {
     let v = vec![0u8; n];
-    v.len()
+    black_box(&v).len()
 }
 
 /// Calls `per_test(size)` `calls` times inside a capture; the figures of
@@ -187,7 +191,10 @@ fn outer_running() -> (usize, memprof::Report) {
     let before = vec![0u8; 5000];
     let (n, report) = capture(|| per_test(100));
     let after = vec![0u8; 7000];
-    (n + before.len() + after.len(), report)
+    (
+        n + black_box(&before).len() + black_box(&after).len(),
+        report,
+    )
 }
 
 #[test]

@@ -4,6 +4,10 @@
 // These tests allocate on purpose: `vec!` is the point, not an array.
 #![allow(clippy::useless_vec)]
 
+// Allocations are kept observable with `black_box` where an optimised
+// build could otherwise drop them (only their length is read).
+use std::hint::black_box;
+
 mod common;
 
 use std::sync::Barrier;
@@ -84,7 +88,7 @@ fn another_threads_allocations_do_not_leak_into_a_line() {
 fn small_work(i: usize) -> usize {
     let v = vec![0u8; 64];
     let s = format!("{i:08}");
-    v.len() + s.len()
+    black_box(&v).len() + s.len()
 }
 
 #[test]
@@ -171,7 +175,7 @@ fn memory_freed_on_another_thread_counts_where_it_is_freed() {
 #[memprof::profile]
 fn first_allocation_of_a_thread() -> usize {
     let buffer = Vec::<u8>::with_capacity(4096);
-    buffer.capacity()
+    black_box(&buffer).capacity()
 }
 
 // A thread started by std allocates before it runs its closure; one started
