@@ -98,7 +98,8 @@ pub fn heap_stats() -> HeapStats {
     HeapStats {
         live_bytes: t.allocated.wrapping_sub(t.freed),
         live_blocks: t.allocations.wrapping_sub(t.deallocations),
-        peak_live_bytes: totals::peak_live(),
+        // From the same sum as the other figures, not a second one.
+        peak_live_bytes: totals::peak_live(t.allocated.saturating_sub(t.freed)),
         allocated_bytes: t.allocated,
         freed_bytes: t.freed,
         allocations: t.allocations,

@@ -410,17 +410,18 @@ pub(crate) fn live_by_class() -> [LiveClass; SIZE_CLASSES] {
 }
 
 /// The process's high-water mark of live bytes: the largest value seen
-/// just before any thread's free, or now. Exact for a program's own thread
-/// (a single-threaded program's is exact); other threads' bytes count
-/// within `PUBLISH_STEP` each, as in Mem usage.
-pub(crate) fn peak_live() -> u64 {
+/// just before any thread's free, or `live_now`, the caller's exact sum of
+/// the blocks. Exact for a program's own thread (a single-threaded
+/// program's is exact); other threads' bytes count within `PUBLISH_STEP`
+/// each, as in Mem usage.
+pub(crate) fn peak_live(live_now: u64) -> u64 {
     let seen = TABLE
         .blocks
         .iter()
         .map(|block| block.peak_live.load(Ordering::Relaxed))
         .max()
         .unwrap_or(0);
-    seen.max(0).unsigned_abs().max(exact_live())
+    (seen.max(0) as u64).max(live_now)
 }
 
 /// One allocator call counted in `SHARED`.
