@@ -11,22 +11,16 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use memprof_bench::{call_cost_configuration, CALL_COST_ROWS};
+use memprof_bench::{memprof_off, BUILD, CALL_COST_ROWS};
 
 memprof::install!();
 
 /// Criterion's group name for this build and switch.
 fn group_name() -> String {
-    let configuration = call_cost_configuration();
-    let build = if cfg!(debug_assertions) {
-        "debug"
+    if memprof_off() {
+        format!("call_cost_{BUILD}_off")
     } else {
-        "release"
-    };
-    if configuration.ends_with("MEMPROF=off") {
-        format!("call_cost_{build}_off")
-    } else {
-        format!("call_cost_{build}")
+        format!("call_cost_{BUILD}")
     }
 }
 

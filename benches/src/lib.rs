@@ -412,15 +412,24 @@ pub const CALL_COST_ROWS: [CallCostRow; 5] = [
 /// alone does not tell, such as debug with the runtime optimised), with
 /// `, MEMPROF=off` when the environment turns profiling off.
 pub fn call_cost_configuration() -> String {
-    let build = match std::env::var("MEMPROF_BENCH_BUILD") {
-        Ok(name) => name,
-        Err(_) if cfg!(debug_assertions) => "debug".to_string(),
-        Err(_) => "release".to_string(),
-    };
-    match std::env::var("MEMPROF").as_deref() {
-        Ok("off") => format!("{build}, MEMPROF=off"),
-        _ => build.to_string(),
+    let build = std::env::var("MEMPROF_BENCH_BUILD").unwrap_or_else(|_| BUILD.to_string());
+    if memprof_off() {
+        format!("{build}, MEMPROF=off")
+    } else {
+        build
     }
+}
+
+/// The profile this crate is built in: `debug` or `release`.
+pub const BUILD: &str = if cfg!(debug_assertions) {
+    "debug"
+} else {
+    "release"
+};
+
+/// Whether the environment turns profiling off (`MEMPROF=off`).
+pub fn memprof_off() -> bool {
+    std::env::var("MEMPROF").as_deref() == Ok("off")
 }
 
 #[cfg(test)]
