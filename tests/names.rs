@@ -1,6 +1,6 @@
 //! Report names: a whole module profiled, a method profiled on its own
-//! (named with its type), and methods of two trait impls (named with their
-//! trait), each told apart.
+//! (named with its type), methods of two trait impls (named with their
+//! trait), and functions nested in a profiled one, each told apart.
 
 use std::fmt;
 
@@ -58,6 +58,53 @@ impl fmt::Debug for Point {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Point{}", self.label())
     }
+}
+
+#[memprof::profile]
+fn outer() -> usize {
+    #[memprof::profile]
+    fn at_top() -> Vec<u8> {
+        vec![1]
+    }
+    let in_block = {
+        #[memprof::profile]
+        fn in_block() -> Vec<u8> {
+            vec![2]
+        }
+        in_block()
+    };
+    let in_closure = || {
+        #[memprof::profile]
+        fn in_closure() -> Vec<u8> {
+            #[memprof::profile]
+            fn deepest() -> Vec<u8> {
+                vec![4]
+            }
+            deepest()
+        }
+        in_closure()
+    };
+    at_top().len() + in_block.len() + in_closure().len()
+}
+
+#[test]
+fn nested_functions_are_named_as_written() {
+    // The closure the user wrote is in the names; the one each profiled
+    // body runs in is not.
+    let (total, report) = memprof::capture(outer);
+    assert_eq!(total, 3);
+    let mut names: Vec<&str> = report.functions.iter().map(|f| f.name.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "names::outer",
+            "names::outer::at_top",
+            "names::outer::in_block",
+            "names::outer::{{closure}}::in_closure",
+            "names::outer::{{closure}}::in_closure::deepest",
+        ]
+    );
 }
 
 #[test]

@@ -1783,19 +1783,6 @@ fn sixty_arms_dropping_profiled(mut x: u64) -> (usize, u64) {
 /// The most a profiled call may add to the stack.
 const LIMIT: usize = if cfg!(debug_assertions) { 1024 } else { 512 };
 
-/// A function that drops nothing gets, in a debug build, one more cost from
-/// the call's guard: with any destructor in scope, rustc's unoptimised code
-/// keeps each call's result in a stack slot of its own (8 bytes a call),
-/// which the same function with a local to drop (most functions) pays
-/// already. At most half as much again as the function's own frame.
-fn allowance(plain_frame: usize, drops_nothing: bool) -> usize {
-    if cfg!(debug_assertions) && drops_nothing {
-        LIMIT + plain_frame / 2
-    } else {
-        LIMIT
-    }
-}
-
 /// The stack a call of `f` takes: from just below the caller's frame to
 /// just below its own.
 fn frame(f: fn(u64) -> (usize, u64), x: u64) -> (usize, u64) {
@@ -1807,62 +1794,51 @@ fn frame(f: fn(u64) -> (usize, u64), x: u64) -> (usize, u64) {
 fn extra_stack_is_bounded() {
     type Shape = (
         &'static str,
-        bool,
         fn(u64) -> (usize, u64),
         fn(u64) -> (usize, u64),
     );
     let shapes: [Shape; 10] = [
-        ("1 statement", true, one, one_profiled),
-        ("50 statements", true, fifty, fifty_profiled),
-        ("200 statements", true, two_hundred, two_hundred_profiled),
-        ("30 returns", true, thirty_returns, thirty_returns_profiled),
-        ("60 match arms", true, sixty_arms, sixty_arms_profiled),
-        (
-            "1 statement, a String",
-            false,
-            one_dropping,
-            one_dropping_profiled,
-        ),
+        ("1 statement", one, one_profiled),
+        ("50 statements", fifty, fifty_profiled),
+        ("200 statements", two_hundred, two_hundred_profiled),
+        ("30 returns", thirty_returns, thirty_returns_profiled),
+        ("60 match arms", sixty_arms, sixty_arms_profiled),
+        ("1 statement, a String", one_dropping, one_dropping_profiled),
         (
             "50 statements, a String",
-            false,
             fifty_dropping,
             fifty_dropping_profiled,
         ),
         (
             "200 statements, a String",
-            false,
             two_hundred_dropping,
             two_hundred_dropping_profiled,
         ),
         (
             "30 returns, a String",
-            false,
             thirty_returns_dropping,
             thirty_returns_dropping_profiled,
         ),
         (
             "60 match arms, a String",
-            false,
             sixty_arms_dropping,
             sixty_arms_dropping_profiled,
         ),
     ];
-    for (shape, drops_nothing, plain, profiled) in shapes {
+    for (shape, plain, profiled) in shapes {
         for x in [0, 29, 1000] {
             let (plain_frame, plain_value) = frame(plain, x);
             let (profiled_frame, profiled_value) = frame(profiled, x);
             assert_eq!(plain_value, profiled_value, "{shape}");
             let extra = profiled_frame.saturating_sub(plain_frame);
-            let allowed = allowance(plain_frame, drops_nothing);
             if x == 0 {
                 println!(
                     "{shape}: {plain_frame} B as written, {profiled_frame} B profiled (+{extra} B)"
                 );
             }
             assert!(
-                extra <= allowed,
-                "{shape}: +{extra} B of stack, over {allowed} B"
+                extra <= LIMIT,
+                "{shape}: +{extra} B of stack, over {LIMIT} B"
             );
         }
     }

@@ -40,10 +40,12 @@ pub(crate) struct Function {
 //         let __memprof_call = Call::enter(&mut __memprof_storage, &__MEMPROF_SITE, FIRST);
 //         let __memprof_probe = __memprof_call.probe();
 //         let __memprof_on = __memprof_probe.is_on();
-//         let param = param; ...
-//         stmt; probe(line of stmt); stmt; ...
-//         probe(line of tail);
-//         { let __memprof_close = CloseMarker::new(__memprof_site, __memprof_probe); tail }
+//         __memprof_call.run(|| -> R {
+//             let param = param; ...
+//             stmt; probe(line of stmt); stmt; ...
+//             probe(line of tail);
+//             { let __memprof_close = CloseMarker::new(__memprof_site, __memprof_probe); tail }
+//         })
 //     }
 // where FIRST is the slot of the first statement's line, whose probe the
 // entry replaces when it would always run (0 when there is none).
@@ -51,7 +53,13 @@ pub(crate) struct Function {
 // after the body's locals and the rebound parameters, on every exit path,
 // unwinding included. The close marker drops right after the tail is
 // computed, before those locals drop, so their frees show on the
-// closing-brace line.
+// closing-brace line. The body is a closure so that the guard is not in
+// its scope (why: `Call::run`); `return` and `?` leave the closure as they
+// left the function, with the same type. The body stays in the
+// function's own frame where a closure would change what it means: under
+// `#[track_caller]` (`Location::caller()`), with an `impl Trait` return
+// type (see `returns_impl_trait`), and where another attribute macro
+// rewrote it.
 //
 // An `async fn`'s body runs in its future instead:
 //     async fn name(params') -> R {
@@ -84,10 +92,19 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     let site = Ident::new("__MEMPROF_SITE", Span::call_site());
     let probe = Ident::new("__memprof_probe", Span::mixed_site());
     let on = Ident::new("__memprof_on", Span::mixed_site());
-    let statics = statics(&source, args, span, &site);
+    let in_closure = !in_future
+        && !nested
+        && !tracks_caller(&func.attrs)
+        && !returns_impl_trait(&func.sig.output);
+    let statics = statics(&source, args, span, &site, in_closure || in_future);
 
     // Parameters are the function's own only when nothing rewrote it.
-    let rebinding = (!nested).then(|| params::rebind(&mut func.sig));
+    let which = if in_closure {
+        params::Bindings::All
+    } else {
+        params::Bindings::MayOwnMemory
+    };
+    let rebinding = (!nested).then(|| params::rebind(&mut func.sig, which));
     let mut body = user_block;
     if rebinding.as_ref().is_some_and(|r| r.renames_self) {
         params::rename_self(&mut body);
@@ -122,7 +139,12 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
             let #probe = #call.probe();
             let #on = #probe.is_on();
         };
-        let new_block: Block = parse_quote!({ #entry #rebinds #(#stmts)* });
+        let new_block: Block = if in_closure {
+            let output = closure_output(&func.sig.output);
+            parse_quote!({ #entry #call.run(|| -> #output { #rebinds #(#stmts)* }) })
+        } else {
+            parse_quote!({ #entry #rebinds #(#stmts)* })
+        };
         let (target, _) = stacked::follow(&mut func.block, &path);
         *target = with_braces_of(new_block, target);
         prepend(&mut func.block, statics);
@@ -205,9 +227,35 @@ fn prepend(block: &mut Block, tokens: TokenStream) {
     block.stmts = stmts;
 }
 
+/// Whether the function carries `#[track_caller]`.
+fn tracks_caller(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("track_caller"))
+}
+
+/// The return type of the closure a body runs in: the function's.
+fn closure_output(output: &ReturnType) -> syn::Type {
+    match output {
+        ReturnType::Default => parse_quote!(()),
+        ReturnType::Type(_, ty) => (**ty).clone(),
+    }
+}
+
+/// Whether the function returns `impl Trait`, which a closure's signature
+/// cannot name: left to inference, the body would lose what the bounds
+/// tell it (`-> impl Fn(u32) -> u32 { |x| x + 1 }` types `x` by them).
+fn returns_impl_trait(output: &ReturnType) -> bool {
+    matches!(output, ReturnType::Type(_, ty) if contains_impl_trait(ty))
+}
+
 /// The function's `static`s: its site, its budget, and the item whose type
 /// name gives the function's path.
-fn statics(source: &FnSource, args: &Args, span: Span, site: &Ident) -> TokenStream {
+fn statics(
+    source: &FnSource,
+    args: &Args,
+    span: Span,
+    site: &Ident,
+    body_in_closure: bool,
+) -> TokenStream {
     let len = source.len() as u32;
     let first_line = source.first_line as u32;
     let text = &source.text;
@@ -255,6 +303,7 @@ fn statics(source: &FnSource, args: &Args, span: Span, site: &Ident) -> TokenStr
             #text,
             #len,
             #budget,
+            #body_in_closure,
         );
     }
 }

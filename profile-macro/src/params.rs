@@ -8,6 +8,12 @@
 // (`let name = name;`), so it drops with the locals, in the same order as
 // before (last declared, first dropped), while the closing-brace line runs.
 //
+// A body that runs in a closure (see `body.rs`) has every binding rebound,
+// numbers and references too, inside the closure: its statements then see
+// their parameters as locals of their own, as written, so that rustc's
+// liveness lints (`value assigned to `n` is never read`) say what they said
+// about the parameters; a captured variable gets none of them.
+//
 // `self` cannot be rebound under its own name, so a method taking `self` by
 // value binds it to `__memprof_self` and the body's `self` is renamed.
 
@@ -24,6 +30,15 @@ pub(crate) fn self_local(span: Span) -> Ident {
     Ident::new("__memprof_self", span)
 }
 
+/// Which parameters are rebound.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Bindings {
+    /// Those that may own memory: the body runs in the function's frame.
+    MayOwnMemory,
+    /// Every binding: the body runs in a closure.
+    All,
+}
+
 /// What rebinding the parameters takes.
 pub(crate) struct Rebinding {
     /// `let name = name;` for each binding, in parameter order.
@@ -35,10 +50,12 @@ pub(crate) struct Rebinding {
 // Input:  fn f(mut a: String, (b, _): (Vec<u8>, u8), _: Box<u8>, n: u32)
 // Output: fn f(a: String, (b, _): (Vec<u8>, u8), __memprof_arg2: Box<u8>, n: u32)
 //         and `let mut a = a; let b = b; let __memprof_arg2 = __memprof_arg2;`
-// Parameters that cannot own memory (references, raw pointers, numbers,
-// `bool`, `char`, function pointers) are left alone, and so is a `ref`
-// binding, which borrows the parameter instead of holding it.
-pub(crate) fn rebind(sig: &mut Signature) -> Rebinding {
+// With `Bindings::MayOwnMemory`, parameters that cannot own memory
+// (references, raw pointers, numbers, `bool`, `char`, function pointers)
+// are left alone; with `Bindings::All`, only a `_` that cannot own memory
+// is. A `ref` binding is always left alone: it borrows the parameter
+// instead of holding it.
+pub(crate) fn rebind(sig: &mut Signature, which: Bindings) -> Rebinding {
     let mut statements = TokenStream::new();
     let mut renames_self = false;
     for (index, input) in sig.inputs.iter_mut().enumerate() {
@@ -58,7 +75,9 @@ pub(crate) fn rebind(sig: &mut Signature) -> Rebinding {
                 renames_self = true;
             }
             FnArg::Typed(typed) => {
-                if !may_own_memory(&typed.ty) {
+                let owns = may_own_memory(&typed.ty);
+                let wild = matches!(&*typed.pat, Pat::Wild(_));
+                if !owns && (wild || which == Bindings::MayOwnMemory) {
                     continue;
                 }
                 let attrs = binding_attributes(&mut typed.attrs);
@@ -290,8 +309,12 @@ mod tests {
     use syn::parse_quote;
 
     fn rebound(sig: Signature) -> (String, String, bool) {
+        rebound_as(sig, Bindings::MayOwnMemory)
+    }
+
+    fn rebound_as(sig: Signature, which: Bindings) -> (String, String, bool) {
         let mut sig = sig;
-        let rebinding = rebind(&mut sig);
+        let rebinding = rebind(&mut sig, which);
         (
             sig.to_token_stream().to_string(),
             rebinding.statements.to_string(),
@@ -312,6 +335,27 @@ mod tests {
         assert_eq!(
             lets,
             "let mut a = a ; let b = b ; let __memprof_arg2 = __memprof_arg2 ;"
+        );
+        assert!(!renames);
+    }
+
+    #[test]
+    fn a_body_in_a_closure_has_every_binding_rebound_but_ref_and_plain_underscore() {
+        let (sig, lets, renames) = rebound_as(
+            parse_quote! {
+                fn f(mut n: u32, r: &mut [u8], (a, b): (u8, u8), _: u64, _: Box<u8>, ref s: String)
+            },
+            Bindings::All,
+        );
+        assert_eq!(
+            sig,
+            "fn f (n : u32 , r : & mut [u8] , (a , b) : (u8 , u8) , _ : u64 , __memprof_arg4 : \
+             Box < u8 > , ref s : String)"
+        );
+        assert_eq!(
+            lets,
+            "let mut n = n ; let r = r ; let a = a ; let b = b ; let __memprof_arg4 = \
+             __memprof_arg4 ;"
         );
         assert!(!renames);
     }

@@ -66,6 +66,7 @@ pub mod __private {
         source: &'static str,
         len: u32,
         budget: Option<&'static Budget>,
+        body_in_closure: bool,
     ) -> Site {
         Site::new(
             path,
@@ -75,6 +76,7 @@ pub mod __private {
             source,
             len,
             budget,
+            body_in_closure,
             crate::output::exit::first_call,
         )
     }

@@ -30,6 +30,11 @@ pub struct Site {
     pub(crate) len: u32,
     /// The function's memory budget, if it has one.
     pub(crate) budget: Option<&'static Budget>,
+    /// The function's body is a closure to the compiler (an `async fn`'s,
+    /// or a synchronous one that `#[profile]` runs in a closure): items
+    /// nested in it have a `{{closure}}` in their path that the user did
+    /// not write.
+    pub(crate) body_in_closure: bool,
     /// Runs once, on the first call of any profiled function in the
     /// process (the layers above: the exit report, the timeline).
     first_call: fn(),
@@ -69,6 +74,7 @@ impl Site {
         source: &'static str,
         len: u32,
         budget: Option<&'static Budget>,
+        body_in_closure: bool,
         first_call: fn(),
     ) -> Self {
         Site {
@@ -79,6 +85,7 @@ impl Site {
             source,
             len,
             budget,
+            body_in_closure,
             first_call,
             id: AtomicU64::new(UNREGISTERED),
             order: AtomicU64::new(0),
@@ -164,7 +171,14 @@ impl Site {
     /// of a method (`Index::add`, `<A as Display>::fmt`), then the
     /// function, with enclosing functions for a nested one.
     pub(crate) fn name(&self) -> String {
-        function_name((self.path)(), self.module)
+        let mut bodies = Vec::new();
+        Site::for_each(|site| {
+            if site.body_in_closure {
+                bodies.push(body_path((site.path)()));
+            }
+        });
+        let path = without_body_closures((self.path)(), &bodies);
+        function_name(&path, self.module)
     }
 }
 
@@ -190,6 +204,43 @@ pub(crate) fn call_started(site: &Site) {
 /// A call of `site` finished (while calls are tracked).
 pub(crate) fn call_finished(site: &Site) {
     site.active.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// The path of the function's body, from the `type_name` of the item
+/// `#[profile]` nests in it: `app::run` from `app::run::__memprof_here`, and
+/// from `app::fetch::{{closure}}::__memprof_here` (an `async fn`).
+fn body_path(here: &str) -> &str {
+    let path = here.strip_suffix("::__memprof_here").unwrap_or(here);
+    path.strip_suffix("::{{closure}}").unwrap_or(path)
+}
+
+/// `path` without the `{{closure}}` of each function in `bodies` whose body
+/// is a closure: an item nested in such a function is named as written.
+/// Closures the user wrote stay: they are nested in that one.
+///
+/// `app::run::{{closure}}::inner::{{closure}}::f::__memprof_here`, with
+/// bodies `app::run` and `app::run::{{closure}}::inner`, is
+/// `app::run::inner::f::__memprof_here`.
+fn without_body_closures(path: &str, bodies: &[&str]) -> String {
+    const CLOSURE: &str = "::{{closure}}";
+    let mut ends: Vec<usize> = bodies
+        .iter()
+        .filter(|body| {
+            path.strip_prefix(**body)
+                .is_some_and(|rest| rest.starts_with(CLOSURE))
+        })
+        .map(|body| body.len())
+        .collect();
+    ends.sort_unstable();
+    ends.dedup();
+    let mut out = String::with_capacity(path.len());
+    let mut from = 0;
+    for end in ends {
+        out.push_str(&path[from..end]);
+        from = end + CLOSURE.len();
+    }
+    out.push_str(&path[from..]);
+    out
 }
 
 /// The report name of a function, from `path`, the `type_name` of an item
@@ -328,6 +379,44 @@ mod tests {
         assert_eq!(
             function_name("app::fetch::{{closure}}::__memprof_here", "app"),
             "app::fetch"
+        );
+    }
+
+    #[test]
+    fn closures_that_are_function_bodies_are_not_in_names() {
+        use super::{body_path, without_body_closures};
+        let bodies = [
+            body_path("app::run::__memprof_here"),
+            body_path("app::run::{{closure}}::inner::__memprof_here"),
+            body_path("app::fetch::{{closure}}::__memprof_here"),
+        ];
+        assert_eq!(
+            bodies,
+            ["app::run", "app::run::{{closure}}::inner", "app::fetch"]
+        );
+        assert_eq!(
+            without_body_closures(
+                "app::run::{{closure}}::inner::{{closure}}::f::__memprof_here",
+                &bodies
+            ),
+            "app::run::inner::f::__memprof_here"
+        );
+        // A closure the user wrote, inside the body's.
+        assert_eq!(
+            without_body_closures(
+                "app::run::{{closure}}::{{closure}}::g::__memprof_here",
+                &bodies
+            ),
+            "app::run::{{closure}}::g::__memprof_here"
+        );
+        assert_eq!(
+            without_body_closures("app::fetch::{{closure}}::__memprof_here", &bodies),
+            "app::fetch::__memprof_here"
+        );
+        // `app::runner` is not nested in `app::run`.
+        assert_eq!(
+            without_body_closures("app::runner::{{closure}}::h::__memprof_here", &bodies),
+            "app::runner::{{closure}}::h::__memprof_here"
         );
     }
 
