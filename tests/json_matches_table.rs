@@ -36,6 +36,7 @@ fn json_parses_and_matches_the_table() {
         .unwrap();
     assert_eq!(jf["file"], "tests/json_matches_table.rs");
     assert_eq!(jf["calls"], 1);
+    assert_eq!(jf["future_size"], serde_json::Value::Null);
     let jlines = jf["lines"].as_array().unwrap();
     assert_eq!(jlines.len(), f.lines.len());
     assert_eq!(f.lines.len(), 9);

@@ -36,6 +36,10 @@ pub struct FunctionReport {
     pub file: String,
     /// How many times the function was called.
     pub calls: u64,
+    /// For an `async fn`, the size in bytes of its body's future: what each
+    /// call holds while it runs, in its task or in the future awaiting it
+    /// (without `-Zprint-type-sizes`). `None` for a synchronous function.
+    pub future_size: Option<u64>,
     /// Every source line of the function, from its signature to its closing
     /// brace.
     pub lines: Vec<LineReport>,
@@ -291,6 +295,7 @@ fn function_report(site: &'static Site, figures: &[LineStats]) -> FunctionReport
             .first()
             .and_then(|l| l.stats)
             .map_or(0, |s| s.occurrences),
+        future_size: site.future_size(),
         lines,
     }
 }

@@ -49,6 +49,7 @@ impl<F: Future> Instrumented<F> {
     #[doc(hidden)]
     #[inline]
     pub fn new(site: &'static Site, inner: F) -> Self {
+        site.note_future_size(std::mem::size_of::<F>());
         Instrumented {
             site,
             core: MaybeUninit::uninit(),

@@ -46,6 +46,10 @@ pub struct Site {
     next: AtomicPtr<Site>,
     /// Calls running now, counted only while a timeline is recorded.
     pub(crate) active: AtomicI64,
+    /// For an `async fn`, the size in bytes of its body's future (the
+    /// largest, over a generic function's instantiations); 0 until the
+    /// first call, and for a synchronous function.
+    future_size: AtomicU64,
     /// A call started since the timeline's last sample.
     pub(crate) touched: AtomicBool,
 }
@@ -92,6 +96,22 @@ impl Site {
             next: AtomicPtr::new(ptr::null_mut()),
             active: AtomicI64::new(0),
             touched: AtomicBool::new(false),
+            future_size: AtomicU64::new(0),
+        }
+    }
+
+    /// A call of this `async fn` made a body future of `bytes`.
+    #[inline(always)]
+    pub(crate) fn note_future_size(&self, bytes: usize) {
+        relaxed::raise(&self.future_size, bytes as u64);
+    }
+
+    /// The size of the function's body future, for an `async fn` that has
+    /// been called.
+    pub(crate) fn future_size(&self) -> Option<u64> {
+        match relaxed::load(&self.future_size) {
+            0 => None,
+            bytes => Some(bytes),
         }
     }
 

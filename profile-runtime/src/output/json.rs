@@ -15,7 +15,7 @@ impl Report {
     ///
     /// ```text
     /// {"memprof": 1, "allocator_installed": true,
-    ///  "functions": [{"name": "...", "file": "...", "calls": N,
+    ///  "functions": [{"name": "...", "file": "...", "calls": N, "future_size": B|null,
     ///    "lines": [{"line": 7, "contents": "...", "occurrences": N, "mem_usage": B,
     ///               "increment": B, "peak": B, "allocs": N, "allocated": B, "freed": B}]}]}
     /// ```
@@ -55,7 +55,14 @@ pub(crate) fn render_json_with(report: &Report, heap: Option<&HeapStats>) -> Str
         push_string(&mut out, &function.name);
         out.push_str(", \"file\": ");
         push_string(&mut out, &function.file);
-        let _ = write!(out, ", \"calls\": {}, \"lines\": [", function.calls);
+        let _ = write!(out, ", \"calls\": {}, \"future_size\": ", function.calls);
+        match function.future_size {
+            Some(bytes) => {
+                let _ = write!(out, "{bytes}");
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(", \"lines\": [");
         for (j, line) in function.lines.iter().enumerate() {
             if j > 0 {
                 out.push(',');

@@ -168,6 +168,7 @@ mod tests {
                 name: "demo::keep".into(),
                 file: "src/demo.rs".into(),
                 calls: 1,
+                future_size: None,
                 lines: vec![
                     line(
                         4,
