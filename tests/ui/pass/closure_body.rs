@@ -4,7 +4,11 @@
 // `impl Trait` return type, `#[track_caller]`) stays in its own frame.
 #![deny(warnings)]
 
+use std::cell::{Ref, RefCell};
 use std::error::Error;
+use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
 
 memprof::install!();
 
@@ -44,6 +48,43 @@ impl Buffer {
     fn into_bytes(self) -> Vec<u8> {
         self.bytes
     }
+}
+
+struct Holder {
+    cell: RefCell<Vec<u8>>,
+    name: String,
+}
+
+impl Holder {
+    #[memprof::profile]
+    fn borrowed(&self) -> Ref<'_, Vec<u8>> {
+        self.cell.borrow()
+    }
+
+    #[memprof::profile]
+    fn shown(&self) -> Box<dyn Display + '_> {
+        Box::new(&self.name)
+    }
+
+    #[memprof::profile]
+    fn name(&self) -> &'_ str {
+        &self.name
+    }
+
+    #[memprof::profile]
+    fn boxed_future(&self, extra: String) -> Pin<Box<dyn Future<Output = usize> + '_>> {
+        Box::pin(async move { self.name.len() + extra.len() })
+    }
+}
+
+#[memprof::profile]
+fn array<const N: usize>(x: u8) -> [u8; N] {
+    [x; N]
+}
+
+#[memprof::profile]
+fn multiplier(k: u32) -> Box<dyn Fn(u32) -> u32> {
+    Box::new(move |x| x * k)
 }
 
 #[memprof::profile]
@@ -95,4 +136,14 @@ fn main() {
     assert_eq!(adder(2)(40), 42);
     assert_eq!(collected(&["a", "b"]), ["A", "B"]);
     assert_eq!(caller_line(), line!());
+    let holder = Holder {
+        cell: RefCell::new(vec![1, 2]),
+        name: "ab".into(),
+    };
+    assert_eq!(holder.borrowed().len(), 2);
+    assert_eq!(holder.shown().to_string(), "ab");
+    assert_eq!(holder.name(), "ab");
+    drop(holder.boxed_future("x".into()));
+    assert_eq!(array::<3>(2), [2, 2, 2]);
+    assert_eq!(multiplier(3)(2), 6);
 }
