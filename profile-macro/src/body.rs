@@ -40,7 +40,7 @@ pub(crate) struct Function {
 //         let __memprof_call = Call::enter(&mut __memprof_storage, &__MEMPROF_SITE, FIRST);
 //         let __memprof_probe = __memprof_call.probe();
 //         let __memprof_on = __memprof_probe.is_on();
-//         __memprof_call.run(|| -> R {
+//         __memprof_call.run(move || -> R {
 //             let param = param; ...
 //             stmt; probe(line of stmt); stmt; ...
 //             probe(line of tail);
@@ -55,7 +55,10 @@ pub(crate) struct Function {
 // computed, before those locals drop, so their frees show on the
 // closing-brace line. The body is a closure so that the guard is not in
 // its scope (why: `Call::run`); `return` and `?` leave the closure as they
-// left the function, with the same type. The body stays in the
+// left the function, with the same type. A `move` closure: it owns the
+// parameters as the function did, so a body may return what it borrows
+// through `self: &mut Self` (`if let Some(v) = self { v }`), which a
+// closure holding a borrow of `self` could not. The body stays in the
 // function's own frame where a closure would change what it means: under
 // `#[track_caller]` (`Location::caller()`), with an `impl Trait` return
 // type (see `returns_impl_trait`), and where another attribute macro
@@ -141,7 +144,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
         };
         let new_block: Block = if in_closure {
             let output = closure_output(&func.sig.output);
-            parse_quote!({ #entry #call.run(|| -> #output { #rebinds #(#stmts)* }) })
+            parse_quote!({ #entry #call.run(move || -> #output { #rebinds #(#stmts)* }) })
         } else {
             parse_quote!({ #entry #rebinds #(#stmts)* })
         };

@@ -77,6 +77,23 @@ impl Holder {
     }
 }
 
+enum Slot {
+    Empty,
+    Full(u32),
+}
+
+impl Slot {
+    #[memprof::profile]
+    fn fill(&mut self, value: u32) -> &mut u32 {
+        *self = Slot::Full(value);
+        if let Slot::Full(v) = self {
+            v
+        } else {
+            unreachable!()
+        }
+    }
+}
+
 #[memprof::profile]
 fn array<const N: usize>(x: u8) -> [u8; N] {
     [x; N]
@@ -144,6 +161,9 @@ fn main() {
     assert_eq!(holder.shown().to_string(), "ab");
     assert_eq!(holder.name(), "ab");
     drop(holder.boxed_future("x".into()));
+    let mut slot = Slot::Empty;
+    *slot.fill(1) += 1;
+    assert!(matches!(slot, Slot::Full(2)));
     assert_eq!(array::<3>(2), [2, 2, 2]);
     assert_eq!(multiplier(3)(2), 6);
 }
