@@ -267,23 +267,23 @@ fn statics(
     let has_budget = args.max_peak.is_some() || args.max_increment.is_some();
     let limit = |b: &Option<args::Budget>| match b {
         Some(args::Budget { bytes, text }) => {
-            quote!(::core::option::Option::Some(::memprof::__private::Limit::new(#bytes, #text)))
+            quote!(::memprof::__private::core::option::Option::Some(::memprof::__private::Limit::new(#bytes, #text)))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(::memprof::__private::core::option::Option::None),
     };
     let (max_peak, max_increment) = (limit(&args.max_peak), limit(&args.max_increment));
     let budget = if has_budget {
-        quote!(::core::option::Option::Some(&#budget_ident))
+        quote!(::memprof::__private::core::option::Option::Some(&#budget_ident))
     } else {
-        quote!(::core::option::Option::None)
+        quote!(::memprof::__private::core::option::Option::None)
     };
     // The budget's panic is raised here, in the function's own code, so
     // that it points at the function.
     let over = Ident::new("__memprof_over_budget", span);
     let budget_static = has_budget.then(|| {
         quote_spanned! {span=>
-            fn #over(message: ::std::string::String) {
-                ::core::panic!("{}", message)
+            fn #over(message: ::memprof::__private::std::string::String) {
+                ::memprof::__private::core::panic!("{}", message)
             }
             static #budget_ident: ::memprof::__private::Budget =
                 ::memprof::__private::Budget::new(#max_peak, #max_increment, #over);
@@ -292,7 +292,7 @@ fn statics(
     let site_fn = site_fn();
     quote_spanned! {span=>
         fn #here() -> &'static str {
-            ::core::any::type_name_of_val(&#here)
+            ::memprof::__private::core::any::type_name_of_val(&#here)
         }
         fn #site_fn() -> &'static ::memprof::__private::Site {
             &#site
@@ -300,8 +300,8 @@ fn statics(
         #budget_static
         static #site: ::memprof::__private::Site = ::memprof::__private::site(
             #here,
-            ::core::module_path!(),
-            ::core::file!(),
+            ::memprof::__private::core::module_path!(),
+            ::memprof::__private::core::file!(),
             #first_line,
             #text,
             #len,

@@ -53,6 +53,10 @@ pub mod __private {
         enter_line, iteration, line, CloseHandle, CloseMarker, IterProbe, Probe,
     };
     pub use crate::collect::site::Site;
+    /// The standard crates, for generated paths that must resolve in any
+    /// edition (in 2015, `::core` names a crate only after `extern crate`).
+    pub use ::core;
+    pub use ::std;
     pub use core::mem::MaybeUninit;
 
     /// A profiled function's site, with the hook that starts what runs from
