@@ -143,7 +143,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
             let #on = #probe.is_on();
         };
         let new_block: Block = if in_closure {
-            let output = closure_output(&func.sig.output);
+            let output = return_type(&func.sig.output);
             parse_quote!({ #entry #call.run(move || -> #output { #rebinds #(#stmts)* }) })
         } else {
             parse_quote!({ #entry #rebinds #(#stmts)* })
@@ -235,8 +235,9 @@ fn tracks_caller(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("track_caller"))
 }
 
-/// The return type of the closure a body runs in: the function's.
-fn closure_output(output: &ReturnType) -> syn::Type {
+/// The function's return type, written out (`()` when it has none): what a
+/// closure or a `let` that stands for the body is annotated with.
+fn return_type(output: &ReturnType) -> syn::Type {
     match output {
         ReturnType::Default => parse_quote!(()),
         ReturnType::Type(_, ty) => (**ty).clone(),
@@ -520,13 +521,10 @@ fn split_top_level_commas(tokens: TokenStream) -> Vec<TokenStream> {
 /// `if false { let r: R = loop {}; return r; }` for an `async fn` whose
 /// return type can be written in a `let`; nothing when it is `impl Trait`.
 fn fake_return_edge(output: &ReturnType) -> TokenStream {
-    let ty: syn::Type = match output {
-        ReturnType::Default => parse_quote!(()),
-        ReturnType::Type(_, ty) => (**ty).clone(),
-    };
-    if contains_impl_trait(&ty) {
+    if returns_impl_trait(output) {
         return TokenStream::new();
     }
+    let ty = return_type(output);
     let ret = Ident::new("__memprof_return", Span::mixed_site());
     quote! {
         #[allow(

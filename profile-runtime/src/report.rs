@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::collect::call::close_running_lines;
 use crate::collect::capture;
 use crate::collect::record::{self, LineFigures, Record, Table};
-use crate::collect::site::Site;
+use crate::collect::site::{self, Site};
 use crate::counting::alloc;
 use crate::counting::thread::suspended;
 
@@ -152,6 +152,7 @@ impl FunctionReport {
 pub fn report() -> Report {
     suspended(|| {
         close_running_lines();
+        let bodies = site::body_paths();
         Report {
             allocator_installed: allocator_installed(),
             functions: Site::all()
@@ -159,7 +160,7 @@ pub fn report() -> Report {
                 .map(|site| {
                     let mut sums = vec![LineStats::default(); site.len as usize];
                     record::for_each_table_of(site, |table| add_table(&mut sums, table));
-                    function_report(site, &sums)
+                    function_report(site, &sums, &bodies)
                 })
                 .collect(),
         }
@@ -206,17 +207,20 @@ fn capture_on_this_thread<R>(work: impl FnOnce() -> R) -> (R, Report) {
         return (result, suspended(empty_report));
     };
     let result = work();
-    let report = open.close(|record| Report {
-        allocator_installed: alloc::installed(),
-        functions: Site::all()
-            .into_iter()
-            .filter_map(|site| {
-                let table = record_table(record, site)?;
-                let mut sums = vec![LineStats::default(); site.len as usize];
-                add_table(&mut sums, table);
-                Some(function_report(site, &sums))
-            })
-            .collect(),
+    let report = open.close(|record| {
+        let bodies = site::body_paths();
+        Report {
+            allocator_installed: alloc::installed(),
+            functions: Site::all()
+                .into_iter()
+                .filter_map(|site| {
+                    let table = record_table(record, site)?;
+                    let mut sums = vec![LineStats::default(); site.len as usize];
+                    add_table(&mut sums, table);
+                    Some(function_report(site, &sums, &bodies))
+                })
+                .collect(),
+        }
     });
     (result, report)
 }
@@ -276,8 +280,9 @@ fn line_stats(line: &LineFigures) -> LineStats {
     }
 }
 
-/// The rows of `site`, with the figures of its lines.
-fn function_report(site: &'static Site, figures: &[LineStats]) -> FunctionReport {
+/// The rows of `site`, with the figures of its lines; `bodies` is
+/// `site::body_paths()`, for its name.
+fn function_report(site: &'static Site, figures: &[LineStats], bodies: &[&str]) -> FunctionReport {
     let mut source_lines = site.source.lines();
     let lines: Vec<LineReport> = figures
         .iter()
@@ -289,7 +294,7 @@ fn function_report(site: &'static Site, figures: &[LineStats]) -> FunctionReport
         })
         .collect();
     FunctionReport {
-        name: site.name(),
+        name: site.name_among(bodies),
         file: site.file.to_string(),
         calls: lines
             .first()

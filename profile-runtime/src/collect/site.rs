@@ -191,15 +191,27 @@ impl Site {
     /// of a method (`Index::add`, `<A as Display>::fmt`), then the
     /// function, with enclosing functions for a nested one.
     pub(crate) fn name(&self) -> String {
-        let mut bodies = Vec::new();
-        Site::for_each(|site| {
-            if site.body_in_closure {
-                bodies.push(body_path((site.path)()));
-            }
-        });
-        let path = without_body_closures((self.path)(), &bodies);
+        self.name_among(&body_paths())
+    }
+
+    /// `name`, given `body_paths()`: for naming many sites, which share
+    /// that list.
+    pub(crate) fn name_among(&self, bodies: &[&str]) -> String {
+        let path = without_body_closures((self.path)(), bodies);
         function_name(&path, self.module)
     }
+}
+
+/// The paths of the called functions whose body is a closure to the
+/// compiler (see `Site::body_in_closure`).
+pub(crate) fn body_paths() -> Vec<&'static str> {
+    let mut bodies = Vec::new();
+    Site::for_each(|site| {
+        if site.body_in_closure {
+            bodies.push(body_path((site.path)()));
+        }
+    });
+    bodies
 }
 
 /// From now on, calls count themselves in their site's `active`.

@@ -285,7 +285,8 @@ pub(crate) fn finish() -> Option<Timeline> {
         }
         chunk = c.next.load(Ordering::Acquire);
     }
-    let functions = Site::all().iter().map(|s| s.name()).collect();
+    let bodies = site::body_paths();
+    let functions = Site::all().iter().map(|s| s.name_among(&bodies)).collect();
     let program = std::env::args()
         .next()
         .map(|p| {
