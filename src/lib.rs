@@ -85,8 +85,8 @@ pub use memprof_macro::profile;
 #[cfg(not(feature = "enabled"))]
 pub use memprof_macro::profile_compiled_out as profile;
 pub use memprof_runtime::{
-    capture, heap_stats, print_heap_stats, print_report, report, Alloc, FunctionReport, HeapStats,
-    LineReport, LineStats, RenderOptions, Report, SizeClass, Unit,
+    capture, heap_stats, print_heap_stats, print_report, report, Alloc, CallPeak, FunctionReport,
+    HeapStats, LineReport, LineStats, PeakLine, RenderOptions, Report, SizeClass, Unit,
 };
 
 /// Declares memprof's counting allocator as the program's

@@ -1,4 +1,5 @@
-//! Memory budgets in tests: `#[profile(max_peak = .., max_increment = ..)]`
+//! Memory budgets in tests: `#[profile(max_peak = .., max_increment = ..,
+//! max_retained = ..)]`
 //! panics with the lines to blame; `capture` gives a test its own numbers
 //! while other tests allocate on other threads.
 
@@ -96,6 +97,28 @@ fn an_exceeded_increment_names_the_lines_that_kept_memory() {
          line {push}: 96 B (96 B): cache.push(entry);",
         push = line_of("cache.push(entry);"),
         repeat = line_of("let entry = \"x\".repeat(100);"),
+    );
+    assert_eq!(message, expected);
+}
+
+#[memprof::profile(max_retained = "1 KiB")]
+fn builds(n: usize) -> Vec<u8> {
+    let scratch = vec![0u8; 4096];
+    let kept = vec![1u8; n];
+    drop(black_box(scratch));
+    kept
+}
+
+#[test]
+fn an_exceeded_retained_names_the_lines_whose_bytes_outlived_the_call() {
+    // A 4 KiB temporary and 1000 B returned: within 1 KiB retained.
+    assert_eq!(builds(1000).len(), 1000);
+    let message = panic_message(catch_unwind(|| builds(2000)).unwrap_err());
+    let expected = format!(
+        "memprof: budgets::builds is over its budget max_retained = \"1 KiB\" (1024 B): the call \
+         retained 2000 B (2.0 KiB) still live when it returned; the lines with the largest \
+         retained:\n  line {kept}: 2000 B (2.0 KiB): let kept = vec![1u8; n];",
+        kept = line_of("let kept = vec![1u8; n];"),
     );
     assert_eq!(message, expected);
 }

@@ -358,3 +358,37 @@ fn heap_stats_example_prints_exact_figures_and_the_table() {
         "{stderr}"
     );
 }
+
+#[test]
+fn leak_retained_and_live_at_exit_point_at_the_cache() {
+    let (stdout, report) = run_example("leak");
+    assert_eq!(stdout, "indexed 10 versions, 2000 distinct words\n");
+    let f = function(&report, "leak::index_document");
+    // The 2,000 distinct words "word0".."word1999" (14,890 bytes of
+    // lowercase strings) and the index's table (4,096 buckets of a 24-byte
+    // String and a usize, plus 4,096 + 16 control bytes: 135,184 bytes),
+    // kept by each of the ten calls and all still live at exit.
+    let words = line(f, "let words");
+    assert_eq!(words["retained"], 10 * 14_890);
+    assert_eq!(words["live_at_exit"], 10 * 14_890);
+    let index = line(f, "let index = count(words);");
+    assert_eq!(index["retained"], 10 * 135_184);
+    assert_eq!(index["live_at_exit"], 10 * 135_184);
+    // The cache's own vector of 4, then 8, then 16 indexes of 48 bytes,
+    // (re)allocated by calls 1, 5 and 9, each of which retained its new
+    // buffer; the last one is live.
+    let push = line(f, "LATEST.lock()");
+    assert_eq!(push["retained"], (4 + 8 + 16) * 48);
+    assert_eq!(push["live_at_exit"], 16 * 48);
+    // The first call peaked when collecting the 16,385th word grew the
+    // words' vector from 16,384 to 32,768 slots of 24 bytes, with 16,385
+    // strings made (8 × 14,890 + 2,585 bytes).
+    assert_eq!(
+        f["peak"],
+        serde_json::json!({
+            "bytes": 786_432 + 393_216 + 8 * 14_890 + 2_585,
+            "call": 1,
+            "lines": [{"line": 19, "bytes": 786_432 + 393_216 + 8 * 14_890 + 2_585}],
+        })
+    );
+}

@@ -104,16 +104,28 @@ fn table_on_stderr_at_exit() {
     assert!(
         stderr.starts_with(
             "Filename: tests/exit_report.rs\nFunction: exit_report::reported\n\n Line #   Mem usage   \
-             Increment      Peak   Allocs   Occurrences   Line Contents\n====="
+             Increment   Retained      Peak   Allocs   Occurrences   Line Contents\n====="
         ),
         "{stderr}"
     );
     let alloc = cells(row(&stderr, "let v = vec![0u8; n];"));
-    assert_eq!(alloc[2..6], ["1.0 MiB", "1.0 MiB", "1", "1"], "{alloc:?}");
+    assert_eq!(
+        alloc[2..7],
+        ["1.0 MiB", "0 B", "1.0 MiB", "1", "1"],
+        "{alloc:?}"
+    );
     let close = cells(row(&stderr, "   }"));
-    assert_eq!(close[2..6], ["-1.0 MiB", "0 B", "0", "1"], "{close:?}");
+    assert_eq!(
+        close[2..7],
+        ["-1.0 MiB", "0 B", "0 B", "0", "1"],
+        "{close:?}"
+    );
     let signature = cells(row(&stderr, "fn reported(n: usize) -> usize {"));
-    assert_eq!(signature[2..6], ["0 B", "0 B", "0", "1"], "{signature:?}");
+    assert_eq!(
+        signature[2..7],
+        ["0 B", "0 B", "0 B", "0", "1"],
+        "{signature:?}"
+    );
 }
 
 fn json_to_a_file() {
@@ -212,11 +224,19 @@ fn unit_and_precision() {
     );
     let stderr = text(&out.stderr);
     let alloc = cells(row(&stderr, "let v = vec![0u8; n];"));
-    assert_eq!(alloc[2..4], ["1024.00 KiB", "1024.00 KiB"], "{alloc:?}");
+    assert_eq!(
+        [alloc[2], alloc[3], alloc[4]],
+        ["1024.00 KiB", "0.00 KiB", "1024.00 KiB"],
+        "{alloc:?}"
+    );
     let out = run("run", &[("MEMPROF_UNIT", "B")]);
     let stderr = text(&out.stderr);
     let alloc = cells(row(&stderr, "let v = vec![0u8; n];"));
-    assert_eq!(alloc[2..4], ["1048576 B", "1048576 B"], "{alloc:?}");
+    assert_eq!(
+        [alloc[2], alloc[3], alloc[4]],
+        ["1048576 B", "0 B", "1048576 B"],
+        "{alloc:?}"
+    );
 }
 
 fn process_exit_inside() {
@@ -228,10 +248,16 @@ fn process_exit_inside() {
         "{stderr}"
     );
     // The call never returned, yet its lines so far are in the report.
+    // It never returned either: nothing is retained, and what it holds is
+    // still live at exit.
     let kept = cells(row(&stderr, "let kept = vec![0u8; 4096];"));
-    assert_eq!(kept[2..6], ["4.0 KiB", "4.0 KiB", "1", "1"], "{kept:?}");
+    assert_eq!(
+        kept[2..7],
+        ["4.0 KiB", "0 B", "4.0 KiB", "1", "1"],
+        "{kept:?}"
+    );
     let exit = cells(row(&stderr, "std::process::exit(code);"));
-    assert_eq!(exit[5], "1", "{exit:?}");
+    assert_eq!(exit[6], "1", "{exit:?}");
 }
 
 fn panic_in_main() {
@@ -247,7 +273,11 @@ fn panic_in_main() {
         "{stderr}"
     );
     let kept = cells(row(&stderr, "let kept = vec![0u8; 4096];"));
-    assert_eq!(kept[2..6], ["4.0 KiB", "4.0 KiB", "1", "1"], "{kept:?}");
+    assert_eq!(
+        kept[2..7],
+        ["4.0 KiB", "0 B", "4.0 KiB", "1", "1"],
+        "{kept:?}"
+    );
 
     // The unwinding frees `kept` on the line that panicked; that line also
     // carries what std's panic machinery allocates (its payload), whose size

@@ -37,6 +37,22 @@ fn json_parses_and_matches_the_table() {
     assert_eq!(jf["file"], "tests/json_matches_table.rs");
     assert_eq!(jf["calls"], 1);
     assert_eq!(jf["future_size"], serde_json::Value::Null);
+    let peak = f.peak.as_ref().expect("the call's live bytes rose");
+    assert_eq!(jf["peak"]["bytes"], peak.bytes);
+    assert_eq!(jf["peak"]["call"], 1);
+    let jpeak: Vec<(u64, u64)> = jf["peak"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["line"].as_u64().unwrap(), l["bytes"].as_u64().unwrap()))
+        .collect();
+    let rpeak: Vec<(u64, u64)> = peak
+        .lines
+        .iter()
+        .map(|l| (u64::from(l.line), l.bytes))
+        .collect();
+    assert_eq!(jpeak, rpeak);
+    assert!(!rpeak.is_empty());
     let jlines = jf["lines"].as_array().unwrap();
     assert_eq!(jlines.len(), f.lines.len());
     assert_eq!(f.lines.len(), 9);
@@ -62,6 +78,9 @@ fn json_parses_and_matches_the_table() {
                 assert_eq!(j["allocs"], s.allocs);
                 assert_eq!(j["allocated"], s.allocated);
                 assert_eq!(j["freed"], s.freed);
+                assert_eq!(j["retained"], s.retained);
+                assert_eq!(j["live_at_exit"], s.live_at_exit);
+                assert_eq!(j["held_while_suspended"], serde_json::Value::Null);
                 assert_eq!(
                     cells,
                     [
@@ -69,6 +88,8 @@ fn json_parses_and_matches_the_table() {
                         s.mem_usage.to_string(),
                         "B".into(),
                         s.increment.to_string(),
+                        "B".into(),
+                        s.retained.to_string(),
                         "B".into(),
                         s.peak.to_string(),
                         "B".into(),
@@ -86,6 +107,9 @@ fn json_parses_and_matches_the_table() {
                     "allocs",
                     "allocated",
                     "freed",
+                    "retained",
+                    "live_at_exit",
+                    "held_while_suspended",
                 ] {
                     assert!(j[key].is_null(), "{key} of line {}", line.line);
                 }

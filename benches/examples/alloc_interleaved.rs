@@ -6,7 +6,9 @@
 //! percent over that time. Here each round times `System`, then
 //! `memprof::Alloc`, then `System` again, 200,000 calls each, and takes the
 //! ratio against the two `System` batches either side, so drift cancels out.
-//! Prints the median ratio of the rounds and its quartiles.
+//! Prints the median ratio of the rounds and its quartiles, for the calls
+//! made outside any profiled function (untracked: the common case) and
+//! inside one (every block tracked: its header, its call's record).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -32,6 +34,23 @@ fn batch<A: GlobalAlloc>(a: &A) -> f64 {
     start.elapsed().as_secs_f64() * 1e9 / CALLS as f64
 }
 
+/// `batch` run inside a profiled function, on one of its lines: every
+/// block is then tracked.
+#[memprof::profile]
+fn batch_inside_a_profiled_line<A: GlobalAlloc>(a: &A) -> f64 {
+    batch(a)
+}
+
+/// The median, lower and upper quartiles of `values` (sorted here).
+fn summary(values: &mut [f64]) -> [f64; 3] {
+    values.sort_by(f64::total_cmp);
+    [
+        quantile(values, 0.5),
+        quantile(values, 0.25),
+        quantile(values, 0.75),
+    ]
+}
+
 /// The value at fraction `q` of the sorted `values`.
 fn quantile(values: &[f64], q: f64) -> f64 {
     values[((values.len() - 1) as f64 * q).round() as usize]
@@ -43,27 +62,33 @@ fn main() {
         .map(|a| a.parse().expect("alloc_interleaved [rounds]"))
         .unwrap_or(200)
         .max(1);
-    // Warm up both paths (memprof's first call claims the thread's block).
+    // Warm up every path (memprof's first call claims the thread's block).
     batch(&System);
     batch(&MEMPROF);
-    let (mut ratios, mut system, mut memprof) = (Vec::new(), Vec::new(), Vec::new());
+    batch_inside_a_profiled_line(&MEMPROF);
+    let (mut outside, mut inside) = (Vec::new(), Vec::new());
+    let (mut system, mut memprof, mut tracked) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         let before = batch(&System);
         let counted = batch(&MEMPROF);
+        let in_call = batch_inside_a_profiled_line(&MEMPROF);
         let after = batch(&System);
-        ratios.push(2.0 * counted / (before + after));
+        outside.push(2.0 * counted / (before + after));
+        inside.push(2.0 * in_call / (before + after));
         system.extend([before, after]);
         memprof.push(counted);
+        tracked.push(in_call);
     }
-    for v in [&mut ratios, &mut system, &mut memprof] {
-        v.sort_by(f64::total_cmp);
+    let system = summary(&mut system)[0];
+    for (label, times, ratios) in [
+        ("inside a profiled line", &mut tracked, &mut inside),
+        ("outside profiled code", &mut memprof, &mut outside),
+    ] {
+        let time = summary(times)[0];
+        let [median, q1, q3] = summary(ratios);
+        println!(
+            "64 B alloc+free {label}, interleaved: memprof {time:.2} ns, System {system:.2} ns: \
+             {median:.3}× (quartiles {q1:.3}× to {q3:.3}×, {rounds} rounds)"
+        );
     }
-    println!(
-        "64 B alloc+free, interleaved: memprof {:.2} ns, System {:.2} ns: {:.3}× (quartiles {:.3}× to {:.3}×, {rounds} rounds)",
-        quantile(&memprof, 0.5),
-        quantile(&system, 0.5),
-        quantile(&ratios, 0.5),
-        quantile(&ratios, 0.25),
-        quantile(&ratios, 0.75),
-    );
 }

@@ -26,7 +26,8 @@ static BACKEND: AtomicU8 = AtomicU8::new(Backend::System as u8);
 
 /// Selects the allocator for what follows. All three allocate from the
 /// system allocator underneath, so a block may be freed by another backend
-/// than the one that allocated it (only the counters of that one miss it).
+/// than the one that allocated it (only the counters of that one miss it),
+/// but for the blocks memprof gives a header (see `is_memprofs`).
 pub fn use_backend(backend: Backend) {
     BACKEND.store(backend as u8, Ordering::SeqCst);
 }
@@ -37,9 +38,23 @@ pub fn use_backend(backend: Backend) {
 /// branch, paid by every backend alike.
 pub struct Switch;
 
+/// Whether memprof must free or grow the block at `ptr`, whichever backend
+/// is selected: a block memprof tracked (allocated inside a profiled call:
+/// its address has bit 3 set, see docs/leak-tracking.md), or any block
+/// aligned to more than 8, which memprof allocates with a header whichever
+/// backend asks (so the other backends pay that header too, and dhat does
+/// not see those blocks).
+#[inline(always)]
+fn is_memprofs(ptr: *mut u8, layout: Layout) -> bool {
+    layout.align() > 8 || (ptr as usize) & 8 != 0
+}
+
 unsafe impl GlobalAlloc for Switch {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.align() > 8 {
+            return memprof::Alloc::system().alloc(layout);
+        }
         match BACKEND.load(Ordering::Relaxed) {
             1 => memprof::Alloc::system().alloc(layout),
             2 => dhat::Alloc.alloc(layout),
@@ -49,6 +64,9 @@ unsafe impl GlobalAlloc for Switch {
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if is_memprofs(ptr, layout) {
+            return memprof::Alloc::system().dealloc(ptr, layout);
+        }
         match BACKEND.load(Ordering::Relaxed) {
             1 => memprof::Alloc::system().dealloc(ptr, layout),
             2 => dhat::Alloc.dealloc(ptr, layout),
@@ -58,6 +76,9 @@ unsafe impl GlobalAlloc for Switch {
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if is_memprofs(ptr, layout) {
+            return memprof::Alloc::system().realloc(ptr, layout, new_size);
+        }
         match BACKEND.load(Ordering::Relaxed) {
             1 => memprof::Alloc::system().realloc(ptr, layout, new_size),
             2 => dhat::Alloc.realloc(ptr, layout, new_size),

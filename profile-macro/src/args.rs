@@ -10,7 +10,8 @@ use syn::{Expr, ExprLit, Lit, LitStr, MetaNameValue, Token};
 
 /// The accepted forms, for error messages.
 const ACCEPTED: &str = "`#[memprof::profile]`, `#[memprof::profile(max_peak = \"24 MiB\")]`, \
-                        `#[memprof::profile(max_increment = \"0 B\")]`, or both keys";
+                        `#[memprof::profile(max_increment = \"0 B\")]`, \
+                        `#[memprof::profile(max_retained = \"1 MiB\")]`, or several of these keys";
 
 /// A memory budget: a limit in bytes, and how the user wrote it.
 pub(crate) struct Budget {
@@ -26,6 +27,9 @@ pub(crate) struct Args {
     pub(crate) max_peak: Option<Budget>,
     /// Largest net bytes (allocated minus freed) one call may leave behind.
     pub(crate) max_increment: Option<Budget>,
+    /// Largest bytes one call's lines may have allocated and left live when
+    /// it returns.
+    pub(crate) max_retained: Option<Budget>,
 }
 
 // Input: the tokens between the parentheses of `#[profile(...)]`.
@@ -48,6 +52,7 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Args> {
         let slot = match key.as_deref() {
             Some("max_peak") => &mut parsed.max_peak,
             Some("max_increment") => &mut parsed.max_increment,
+            Some("max_retained") => &mut parsed.max_retained,
             _ => {
                 return Err(syn::Error::new_spanned(
                     &pair.path,

@@ -265,14 +265,19 @@ fn statics(
     let text = &source.text;
     let here = Ident::new("__memprof_here", span);
     let budget_ident = Ident::new("__MEMPROF_BUDGET", Span::call_site());
-    let has_budget = args.max_peak.is_some() || args.max_increment.is_some();
+    let has_budget =
+        args.max_peak.is_some() || args.max_increment.is_some() || args.max_retained.is_some();
     let limit = |b: &Option<args::Budget>| match b {
         Some(args::Budget { bytes, text }) => {
             quote!(::memprof::__private::core::option::Option::Some(::memprof::__private::Limit::new(#bytes, #text)))
         }
         None => quote!(::memprof::__private::core::option::Option::None),
     };
-    let (max_peak, max_increment) = (limit(&args.max_peak), limit(&args.max_increment));
+    let (max_peak, max_increment, max_retained) = (
+        limit(&args.max_peak),
+        limit(&args.max_increment),
+        limit(&args.max_retained),
+    );
     let budget = if has_budget {
         quote!(::memprof::__private::core::option::Option::Some(&#budget_ident))
     } else {
@@ -287,7 +292,7 @@ fn statics(
                 ::memprof::__private::core::panic!("{}", message)
             }
             static #budget_ident: ::memprof::__private::Budget =
-                ::memprof::__private::Budget::new(#max_peak, #max_increment, #over);
+                ::memprof::__private::Budget::new(#max_peak, #max_increment, #max_retained, #over);
         }
     });
     let site_fn = site_fn();

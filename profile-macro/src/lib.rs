@@ -53,13 +53,15 @@ use proc_macro::TokenStream;
 ///
 /// # Arguments
 ///
-/// Both optional, each at most once: memory budgets, checked when each call
+/// All optional, each at most once: memory budgets, checked when each call
 /// returns (or unwinds). A call over budget panics with a message naming the
 /// budget, the figure, and the lines to blame.
 ///
 /// - `max_peak = "size"`: the largest rise of the thread's live bytes above
 ///   their value at entry, during one call.
 /// - `max_increment = "size"`: the net bytes one call may leave allocated.
+/// - `max_retained = "size"`: the bytes one call's lines may allocate and
+///   leave live when it returns (its Retained column).
 ///
 /// A size is a number and a unit: `B`, `KB`, `KiB`, `MB`, `MiB`, `GB`,
 /// `GiB` (`"24 MiB"`, `"1.5 GB"`, `"0 B"`).

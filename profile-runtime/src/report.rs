@@ -4,6 +4,7 @@
 //! (`report`), or from one capture's private record (`capture`). Building
 //! it runs with counting suspended, so it never shows in any figure.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::collect::call::close_running_lines;
@@ -11,7 +12,8 @@ use crate::collect::capture;
 use crate::collect::record::{self, LineFigures, Record, Table};
 use crate::collect::site::{self, Site};
 use crate::counting::alloc;
-use crate::counting::thread::suspended;
+use crate::counting::held;
+use crate::counting::thread::{suspended, with_thread};
 
 /// Everything memprof measured, one entry per profiled function that ran.
 #[non_exhaustive]
@@ -40,9 +42,38 @@ pub struct FunctionReport {
     /// call holds while it runs, in its task or in the future awaiting it
     /// (without `-Zprint-type-sizes`). `None` for a synchronous function.
     pub future_size: Option<u64>,
+    /// The largest peak of one call, and what that call held then; `None`
+    /// when no call's live bytes rose above their value at entry.
+    pub peak: Option<CallPeak>,
     /// Every source line of the function, from its signature to its closing
     /// brace.
     pub lines: Vec<LineReport>,
+}
+
+/// The largest peak of one call of a function, and what made it.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallPeak {
+    /// The largest rise of the thread's live bytes above their value at
+    /// entry, during one call (the Peak of the signature line's call).
+    pub bytes: u64,
+    /// Which call reached it: 1 for the first call on its thread. `None`
+    /// when the function ran on several threads.
+    pub call: Option<u64>,
+    /// The bytes that call had allocated (callees included) and not freed
+    /// when it reached the peak, by the line that allocated them, largest
+    /// first.
+    pub lines: Vec<PeakLine>,
+}
+
+/// One line's share of a call's peak.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeakLine {
+    /// Line number in [`FunctionReport::file`].
+    pub line: u32,
+    /// Bytes the line had allocated (callees included) and not freed then.
+    pub bytes: u64,
 }
 
 /// One source line and its figures.
@@ -82,6 +113,19 @@ pub struct LineStats {
     pub allocated: u64,
     /// Gross bytes freed (a realloc counts its old size).
     pub freed: u64,
+    /// Bytes allocated while the line ran (callees included, as for
+    /// Increment) that were still live when that call of the function
+    /// returned, summed over calls: what the line's calls kept. A realloc
+    /// is a free of the old block and an allocation of the new one.
+    pub retained: u64,
+    /// Bytes allocated while the line ran (callees included) that are
+    /// still live now: at exit, leaks and long-lived data. In a
+    /// [`capture`], still live when its closure returned.
+    pub live_at_exit: u64,
+    /// For a line with an `.await`: the most bytes the call had allocated
+    /// (net) while its future was suspended there. `None` where no call was
+    /// suspended.
+    pub held_while_suspended: Option<u64>,
 }
 
 impl Report {
@@ -153,14 +197,20 @@ pub fn report() -> Report {
     suspended(|| {
         close_running_lines();
         let bodies = site::body_paths();
+        let live = LiveAtExit::gather(None);
         Report {
             allocator_installed: allocator_installed(),
             functions: Site::all()
                 .into_iter()
                 .map(|site| {
                     let mut sums = vec![LineStats::default(); site.len as usize];
-                    record::for_each_table_of(site, |table| add_table(&mut sums, table));
-                    function_report(site, &sums, &bodies)
+                    let mut peak = PeakOfTables::default();
+                    record::for_each_table_of(site, |table| {
+                        add_table(&mut sums, table);
+                        peak.add(table);
+                    });
+                    live.add_to(site, &mut sums);
+                    function_report(site, &sums, peak, &bodies)
                 })
                 .collect(),
         }
@@ -207,8 +257,9 @@ fn capture_on_this_thread<R>(work: impl FnOnce() -> R) -> (R, Report) {
         return (result, suspended(empty_report));
     };
     let result = work();
-    let report = open.close(|record| {
+    let report = open.close(|record, tag| {
         let bodies = site::body_paths();
+        let live = LiveAtExit::gather(Some(tag));
         Report {
             allocator_installed: alloc::installed(),
             functions: Site::all()
@@ -217,7 +268,10 @@ fn capture_on_this_thread<R>(work: impl FnOnce() -> R) -> (R, Report) {
                     let table = record_table(record, site)?;
                     let mut sums = vec![LineStats::default(); site.len as usize];
                     add_table(&mut sums, table);
-                    Some(function_report(site, &sums, &bodies))
+                    let mut peak = PeakOfTables::default();
+                    peak.add(table);
+                    live.add_to(site, &mut sums);
+                    Some(function_report(site, &sums, peak, &bodies))
                 })
                 .collect(),
         }
@@ -259,6 +313,105 @@ fn add_table(sums: &mut [LineStats], table: &Table) {
         sum.increment = sum.increment.wrapping_add(line.increment);
         sum.peak = sum.peak.max(line.peak);
         sum.mem_usage = sum.mem_usage.max(line.mem_usage);
+        sum.retained += line.retained;
+        sum.held_while_suspended = sum.held_while_suspended.max(line.held_while_suspended);
+    }
+}
+
+/// The bytes still live of what each function's lines allocated, gathered
+/// once per report from the held-bytes records (`counting/held.rs`).
+struct LiveAtExit {
+    /// Per site (by address), per line slot.
+    by_site: HashMap<usize, Vec<u64>>,
+}
+
+impl LiveAtExit {
+    /// Every record's (or, with `tag`, one capture's), and what the calls
+    /// running on this thread hold in callees still running.
+    fn gather(tag: Option<u64>) -> LiveAtExit {
+        let mut live = LiveAtExit {
+            by_site: HashMap::new(),
+        };
+        let mut add = |site: *const (), slot: u32, bytes: u64| {
+            // SAFETY: the records name sites, which are `static`.
+            let len = unsafe { &*site.cast::<Site>() }.len as usize;
+            let lines = live
+                .by_site
+                .entry(site as usize)
+                .or_insert_with(|| vec![0; len]);
+            if let Some(line) = lines.get_mut(slot as usize) {
+                *line += bytes;
+            }
+        };
+        held::for_each_held(tag, &mut add);
+        if tag.is_none() {
+            with_thread(|t| held::for_each_held_below(t, &mut add));
+        }
+        live
+    }
+
+    fn add_to(&self, site: &'static Site, sums: &mut [LineStats]) {
+        let Some(lines) = self.by_site.get(&(std::ptr::from_ref(site) as usize)) else {
+            return;
+        };
+        for (sum, &bytes) in sums.iter_mut().zip(lines) {
+            sum.live_at_exit += bytes;
+        }
+    }
+}
+
+/// The largest call peak among a function's tables, and its composition.
+#[derive(Default)]
+struct PeakOfTables {
+    bytes: i64,
+    call: u64,
+    lines: Vec<u64>,
+    /// Tables whose function ran a call.
+    tables: u32,
+}
+
+impl PeakOfTables {
+    fn add(&mut self, table: &Table) {
+        if table
+            .lines()
+            .first()
+            .is_some_and(|l| l.occurrences.load(Ordering::Relaxed) != 0)
+        {
+            self.tables += 1;
+        }
+        let (bytes, call, lines) = table.peak_composition();
+        if bytes > self.bytes {
+            *self = PeakOfTables {
+                bytes,
+                call,
+                lines,
+                tables: self.tables,
+            };
+        }
+    }
+
+    /// The report's form of it: lines numbered from `first_line`, largest
+    /// first.
+    fn into_report(self, first_line: u32) -> Option<CallPeak> {
+        if self.bytes <= 0 {
+            return None;
+        }
+        let mut lines: Vec<PeakLine> = self
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|&(_, &bytes)| bytes > 0)
+            .map(|(slot, &bytes)| PeakLine {
+                line: first_line + slot as u32,
+                bytes,
+            })
+            .collect();
+        lines.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.line.cmp(&b.line)));
+        Some(CallPeak {
+            bytes: self.bytes as u64,
+            call: (self.tables == 1).then_some(self.call),
+            lines,
+        })
     }
 }
 
@@ -277,12 +430,20 @@ fn line_stats(line: &LineFigures) -> LineStats {
         allocs: read(&line.allocs),
         allocated,
         freed,
+        retained: read(&line.retained),
+        live_at_exit: 0,
+        held_while_suspended: read(&line.held_suspended).checked_sub(1),
     }
 }
 
 /// The rows of `site`, with the figures of its lines; `bodies` is
 /// `site::body_paths()`, for its name.
-fn function_report(site: &'static Site, figures: &[LineStats], bodies: &[&str]) -> FunctionReport {
+fn function_report(
+    site: &'static Site,
+    figures: &[LineStats],
+    peak: PeakOfTables,
+    bodies: &[&str],
+) -> FunctionReport {
     let mut source_lines = site.source.lines();
     let lines: Vec<LineReport> = figures
         .iter()
@@ -301,6 +462,7 @@ fn function_report(site: &'static Site, figures: &[LineStats], bodies: &[&str]) 
             .and_then(|l| l.stats)
             .map_or(0, |s| s.occurrences),
         future_size: site.future_size(),
+        peak: peak.into_report(site.first_line),
         lines,
     }
 }

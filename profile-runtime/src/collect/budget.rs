@@ -1,4 +1,5 @@
-//! Memory budgets: `#[profile(max_peak = "24 MiB", max_increment = "0 B")]`.
+//! Memory budgets: `#[profile(max_peak = "24 MiB", max_increment = "0 B",
+//! max_retained = "1 MiB")]`.
 //!
 //! A budgeted function's calls keep their own per-line figures (the tables
 //! sum every call), so that a call over budget can name the lines that put
@@ -32,6 +33,7 @@ impl Limit {
 pub struct Budget {
     max_peak: Option<Limit>,
     max_increment: Option<Limit>,
+    max_retained: Option<Limit>,
     /// Panics with the message: made in the profiled function's own code,
     /// so that the panic points at the function, not at memprof.
     over: fn(String),
@@ -42,11 +44,13 @@ impl Budget {
     pub const fn new(
         max_peak: Option<Limit>,
         max_increment: Option<Limit>,
+        max_retained: Option<Limit>,
         over: fn(String),
     ) -> Self {
         Budget {
             max_peak,
             max_increment,
+            max_retained,
             over,
         }
     }
@@ -57,6 +61,18 @@ impl Budget {
 pub(crate) struct CallLine {
     increment: i64,
     peak: u64,
+    retained: u64,
+}
+
+/// One call's figures, checked against its budget.
+#[derive(Clone, Copy)]
+pub(crate) struct CallFigures {
+    /// Largest rise of the thread's live bytes above the call's entry.
+    pub(crate) peak: i64,
+    /// Net bytes the call allocated and did not free.
+    pub(crate) net: i64,
+    /// Bytes the call's lines made that were live when it returned.
+    pub(crate) retained: u64,
 }
 
 /// Zeroed per-line figures for one call of a function of `len` lines, or
@@ -80,14 +96,22 @@ pub(crate) fn add(lines: *mut CallLine, len: u32, slot: u32, net: i64, peak: u64
     }
 }
 
+/// Adds a line's retained bytes to a call's figures of line `slot`.
+pub(crate) fn add_retained(lines: *mut CallLine, len: u32, slot: u32, retained: u64) {
+    if slot < len {
+        // SAFETY: `lines` holds `len` figures (`call_lines`).
+        let line = unsafe { &mut *lines.add(slot as usize) };
+        line.retained += retained;
+    }
+}
+
 /// Checks a finished call against its budget, and frees its per-line
 /// figures: panics with the message when over budget (or prints it when
 /// the call is already unwinding).
 pub(crate) fn check(
     site: &'static Site,
     budget: &Budget,
-    peak: i64,
-    increment: i64,
+    call: CallFigures,
     lines: *mut CallLine,
     len: u32,
 ) {
@@ -107,7 +131,7 @@ pub(crate) fn check(
         }
         copied
     };
-    let message = suspended(|| over_budget(site, budget, peak, increment, &figures));
+    let message = suspended(|| over_budget(site, budget, call, &figures));
     if let Some(message) = message {
         if std::thread::panicking() {
             suspended(|| eprintln!("{message}"));
@@ -121,11 +145,11 @@ pub(crate) fn check(
 fn over_budget(
     site: &Site,
     budget: &Budget,
-    peak: i64,
-    increment: i64,
+    call: CallFigures,
     lines: &[CallLine],
 ) -> Option<String> {
     let mut message = String::new();
+    let (peak, increment) = (call.peak, call.net);
     if let Some(limit) = &budget.max_peak {
         if peak > limit.bytes as i64 {
             explain(
@@ -146,6 +170,19 @@ fn over_budget(
                 ("max_increment", limit),
                 ("left", "allocated and not freed", increment),
                 ("increment", &|l: &CallLine| l.increment),
+                lines,
+            );
+        }
+    }
+    if let Some(limit) = &budget.max_retained {
+        let retained = call.retained as i64;
+        if retained > limit.bytes as i64 {
+            explain(
+                &mut message,
+                site,
+                ("max_retained", limit),
+                ("retained", "still live when it returned", retained),
+                ("retained", &|l: &CallLine| l.retained as i64),
                 lines,
             );
         }

@@ -52,6 +52,7 @@ use crate::collect::probe::Probe;
 use crate::collect::record::{self, LineFigures, Record, Table};
 use crate::collect::site::{self, Site};
 use crate::collect::switch;
+use crate::counting::held;
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
 use crate::counting::totals::{live_with, Block};
 
@@ -84,15 +85,13 @@ pub(crate) mod count {
 pub struct CallCore {
     /// The running line's and slice's starts, on the thread's chain. First,
     /// so that a pointer to it is a pointer to the call.
+    /// Its `slot` is the line now running, `len` the function's lines.
     m: Measurement,
-    /// The slot of the line now running.
-    current: u32,
     /// `EXCLUDED`, `POISONED`, `BUDGETED`: zero in the common case, where
     /// a line's end is plain arithmetic.
     flags: u32,
-    /// This thread's figures of the function's lines, `len` of them.
+    /// This thread's figures of the function's lines, `m.len` of them.
     lines: *const LineFigures,
-    len: u32,
     /// The block the running thread counts in.
     block: *const Block,
     /// The thread's net bytes not yet published when the running line
@@ -135,11 +134,9 @@ impl CallCore {
         // Written once, with every field's value: the call's first slice
         // is begun here rather than by `begin_slice`.
         let core = storage.write(CallCore {
-            m: slice.measurement(t),
-            current: 0,
+            m: slice.measurement(t, site),
             flags: 0,
             lines: table.lines_ptr(),
-            len: site.len,
             block: slice.block,
             start_unpublished: slice.unpublished,
             carry: 0,
@@ -155,10 +152,10 @@ impl CallCore {
         let signature = core.line(0);
         LineFigures::add(&signature.occurrences, 1);
         signature.raise_mem_usage(live_with(core.start_unpublished));
-        if first != 0 && first < core.len {
+        if first != 0 && first < core.m.len {
             // The signature line ran no code of its own: nothing to close.
             LineFigures::add(&core.line(first).occurrences, 1);
-            core.current = first;
+            core.m.slot = first;
         }
         if site::tracking_active() {
             site::call_started(site);
@@ -186,7 +183,7 @@ impl CallCore {
     /// The figures of the line in `slot` (< `len`).
     #[inline(always)]
     fn line(&self, slot: u32) -> &LineFigures {
-        debug_assert!(slot < self.len);
+        debug_assert!(slot < self.m.len);
         // SAFETY: `lines` points at `len` figures of a table that outlives
         // the call (tables of a thread's record are never freed; a
         // capture's are freed only after its calls are pointed elsewhere),
@@ -204,10 +201,11 @@ impl CallCore {
         self.block = slice.block;
         self.table = table;
         self.lines = table.lines_ptr();
-        self.len = table.site.len;
+        self.m.len = table.site.len;
         self.start_unpublished = slice.unpublished;
         self.outer_same = table.running.get();
-        self.m = slice.measurement(t);
+        slice.restart(&mut self.m, t, self.call_net);
+        held::set_owner(&self.m, t);
         slice.link(self, t, table);
         if self.carry != 0 {
             self.poison();
@@ -226,12 +224,13 @@ impl CallCore {
             // The common case: nothing allocated or freed in the whole
             // slice. The running line's Mem usage may have moved; nothing
             // else did, and the caller's mark goes back as it was.
-            self.line(self.current)
+            self.line(self.m.slot)
                 .raise_mem_usage(live_with(self.start_unpublished));
             if self.call_net > self.call_peak {
                 self.call_peak = self.call_net;
             }
             t.set_high_raw(self.m.entry_high);
+            self.note_slice_end(t);
             self.unlink(t);
         } else {
             self.end_busy_slice(t);
@@ -256,6 +255,7 @@ impl CallCore {
         let slice = now.since(self.m.slice);
         self.call_net = self.call_net.wrapping_add(slice.net());
         t.set_high_raw(self.m.entry_high.max(slice_high));
+        self.note_slice_end(t);
         self.unlink(t);
         // Whatever this slice did is now on this function's rows; the
         // enclosing call of the same function leaves it out.
@@ -273,34 +273,95 @@ impl CallCore {
         }
     }
 
+    /// What the call holds as a slice ends: the composition of its
+    /// largest rise, if it ends on it.
+    #[inline(always)]
+    fn note_slice_end(&mut self, t: &ThreadState) {
+        if self.call_net > self.m.best_rise {
+            held::note_end_rise(t, &mut self.m, self.call_net);
+        }
+    }
+
     /// Stops being the innermost running call on `t`.
     #[inline(always)]
     fn unlink(&mut self, t: &ThreadState) {
-        t.measuring.set(self.m.outer);
+        held::set_owner(&self.m, ptr::null());
+        t.peak_watch.set(self.m.outer_watch);
+        t.set_measuring(self.m.outer);
         // SAFETY: the table outlives the call (see `line`).
         unsafe { &*self.table }.running.set(self.outer_same);
     }
 
-    /// Ends the call: after its last slice.
+    /// Ends the call: after its last slice, on the thread that ran it
+    /// (`None` when that slice could not begin: the call then holds on to
+    /// what it holds, in no figure but Live at exit).
     #[inline]
-    pub(crate) fn finish(&mut self) {
+    pub(crate) fn finish(&mut self, t: Option<&ThreadState>) {
         let site = self.site();
         if site::tracking_active() {
             site::call_finished(site);
         }
+        let retained = match t {
+            Some(t) if !self.m.held.is_null() => self.end_holding(t),
+            _ => 0,
+        };
         if let Some(budget) = site.budget {
             let lines = self.call_lines;
             self.call_lines = ptr::null_mut();
             self.flags &= !BUDGETED;
-            budget::check(site, budget, self.call_peak, self.call_net, lines, self.len);
+            let call = budget::CallFigures {
+                peak: self.call_peak,
+                net: self.call_net,
+                retained,
+            };
+            budget::check(site, budget, call, lines, self.m.len);
         }
+    }
+
+    /// Ends the call's record of the blocks it holds (`held.rs`): each
+    /// line's retained bytes go to its figures, the composition of the
+    /// call's peak to the table if it is the function's largest, and what
+    /// the call still holds to the call that ran it. Returns the bytes
+    /// retained.
+    #[inline(never)]
+    fn end_holding(&mut self, t: &ThreadState) -> u64 {
+        // SAFETY: the table outlives the call (see `line`).
+        let table = unsafe { &*self.table };
+        table.note_call_peak(self.call_peak, &self.m);
+        // SAFETY: the enclosing calls run this one on `t`: alive, and not
+        // otherwise borrowed while it ends (`t.measuring` is the next one
+        // out, this call having unlinked itself).
+        let parent = unsafe { t.measuring.get().as_mut() };
+        // SAFETY: as above.
+        let same = unsafe { self.outer_same.as_mut() }.map(|outer| &mut outer.m);
+        let lines = self.lines;
+        let len = self.m.len;
+        let call_lines = self.call_lines;
+        let ended = held::end(t, &mut self.m, parent, same, |slot, bytes| {
+            if slot < len {
+                // SAFETY: as in `line`.
+                LineFigures::add(&unsafe { &*lines.add(slot as usize) }.retained, bytes);
+            }
+            if !call_lines.is_null() {
+                budget::add_retained(call_lines, len, slot, bytes);
+            }
+        });
+        ended.retained
+    }
+
+    /// The call's future is suspended on its running line: what the call
+    /// holds then (its net bytes so far) raises the line's
+    /// held-while-suspended.
+    pub(crate) fn note_suspended(&self) {
+        let held = self.call_net.max(0) as u64;
+        LineFigures::raise(&self.line(self.m.slot).held_suspended, held + 1);
     }
 
     /// The probes' entry: the line in `slot` starts running, or the running
     /// line goes on.
     #[inline(always)]
     pub(crate) fn switch(&mut self, slot: u32, count: u8) {
-        if slot >= self.len || (slot == self.current && count != count::ALWAYS) {
+        if slot >= self.m.len || (slot == self.m.slot && count != count::ALWAYS) {
             // Another statement of the running line continues it: one
             // execution, one peak. Only a new loop iteration restarts a line.
             return;
@@ -313,20 +374,20 @@ impl CallCore {
             // the line ran. Only the process-wide Mem usage can have moved,
             // and the measurement need not restart.
             let live = live_with(self.start_unpublished);
-            self.line(self.current).raise_mem_usage(live);
+            self.line(self.m.slot).raise_mem_usage(live);
         } else {
             self.close_changed_line();
         }
         if count != count::NEVER {
             LineFigures::add(&self.line(slot).occurrences, 1);
         }
-        self.current = slot;
+        self.m.slot = slot;
     }
 
     /// The closing-brace line, the function's last, starts running.
     #[inline(always)]
     pub(crate) fn switch_to_close(&mut self) {
-        self.switch(self.len.wrapping_sub(1), count::IF_CHANGED);
+        self.switch(self.m.len.wrapping_sub(1), count::IF_CHANGED);
     }
 
     /// Accounts a line during which the thread allocated or freed, which
@@ -398,7 +459,7 @@ impl CallCore {
         let net_now = now.net();
         let high = t.high_raw(net_now);
         let end = line_end(start, now, high, carry, excluded);
-        let line = self.line(self.current);
+        let line = self.line(self.m.slot);
         LineFigures::add(&line.allocs, end.counted.allocs);
         LineFigures::add(&line.allocated, end.counted.allocated);
         if end.counted.freed != 0 {
@@ -408,7 +469,7 @@ impl CallCore {
         let unpublished = block.unpublished(net_now);
         line.raise_mem_usage(live_with(unpublished));
         if flagged && self.flags & BUDGETED != 0 {
-            budget::add(self.call_lines, self.len, self.current, end.net, end.peak);
+            budget::add(self.call_lines, self.m.len, self.m.slot, end.net, end.peak);
         }
         self.m.line = now;
         self.start_unpublished = unpublished;
@@ -442,10 +503,10 @@ impl SliceStart {
         }
     }
 
-    /// The call's measurement from here: the line and the slice start now,
-    /// and the thread's mark is saved to be put back.
+    /// A call's measurement from here: the line and the slice start now,
+    /// and the thread's mark and peak watch are saved to be put back.
     #[inline(always)]
-    fn measurement(&self, t: &ThreadState) -> Measurement {
+    fn measurement(&self, t: &ThreadState, site: &'static Site) -> Measurement {
         let net = self.now.net();
         Measurement {
             line: self.now,
@@ -453,7 +514,28 @@ impl SliceStart {
             entry_high: t.high_raw(net),
             max_high: net,
             outer: t.measuring.get(),
+            slot: 0,
+            len: site.len,
+            site: ptr::from_ref(site).cast(),
+            held: ptr::null_mut(),
+            rise_base: net,
+            best_rise: 0,
+            outer_watch: t.peak_watch.get(),
         }
+    }
+
+    /// `m`, of a call whose earlier slices' net bytes are `call_net`,
+    /// starts a slice here.
+    #[inline(always)]
+    fn restart(&self, m: &mut Measurement, t: &ThreadState, call_net: i64) {
+        let net = self.now.net();
+        m.line = self.now;
+        m.slice = self.now;
+        m.entry_high = t.high_raw(net);
+        m.max_high = net;
+        m.outer = t.measuring.get();
+        m.rise_base = net.wrapping_sub(call_net);
+        m.outer_watch = t.peak_watch.get();
     }
 
     /// Makes `core` the innermost running call on `t` (and of its function,
@@ -461,8 +543,12 @@ impl SliceStart {
     #[inline(always)]
     fn link(&self, core: &mut CallCore, t: &ThreadState, table: &Table) {
         table.running.set(core);
-        t.measuring.set(&mut core.m);
+        t.set_measuring(&mut core.m);
         t.set_high_raw(self.now.net());
+        let peak_at = core.m.peak_at();
+        if peak_at < core.m.outer_watch {
+            t.peak_watch.set(peak_at);
+        }
     }
 }
 
@@ -538,7 +624,7 @@ fn leave(core: *mut CallCore) {
     // SAFETY: a synchronous call ends on the thread it started on.
     let t = unsafe { &*core.thread };
     core.end_slice(t);
-    core.finish();
+    core.finish(Some(t));
 }
 
 /// The running calls of the calling thread, innermost first.
@@ -600,7 +686,7 @@ pub(crate) fn move_running_calls_to(t: &ThreadState, record: &Record) {
         unsafe { &*core.table }.running.set(ptr::null_mut());
         core.table = table;
         core.lines = table.lines_ptr();
-        core.len = table.site.len;
+        core.m.len = table.site.len;
         table.running.set(core);
     }
 }

@@ -10,6 +10,7 @@
 //! see each other's numbers.
 
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::collect::call::{close_running_lines, move_running_calls_to};
 use crate::collect::record::{self, Record};
@@ -22,7 +23,14 @@ pub(crate) struct OpenCapture {
     thread: &'static ThreadState,
     record: NonNull<Record>,
     replaced: *const (),
+    /// The mark of the records of calls made inside the capture.
+    tag: u64,
+    /// The thread's mark before.
+    replaced_tag: u64,
 }
+
+/// The last capture's mark.
+static TAGS: AtomicU64 = AtomicU64::new(0);
 
 /// Opens a capture on this thread; `None` when the thread's state or the
 /// memory for a record cannot be had (the closure then runs uncaptured).
@@ -37,23 +45,28 @@ pub(crate) fn open() -> Option<OpenCapture> {
         let replaced = thread
             .collector
             .replace(record.as_ptr().cast_const().cast());
+        let tag = TAGS.fetch_add(1, Ordering::Relaxed) + 1;
+        let replaced_tag = thread.held_tag.replace(tag);
         Some(OpenCapture {
             thread,
             record,
             replaced,
+            tag,
+            replaced_tag,
         })
     })
 }
 
 impl OpenCapture {
-    /// Closes the capture: calls `read` with its record, then adds the
-    /// record's figures to the one it replaced.
-    pub(crate) fn close<R>(self, read: impl FnOnce(&Record) -> R) -> R {
+    /// Closes the capture: calls `read` with its record and its mark (of
+    /// the held-bytes records of its calls), then adds the record's figures
+    /// to the one it replaced.
+    pub(crate) fn close<R>(self, read: impl FnOnce(&Record, u64) -> R) -> R {
         let result = suspended(|| {
             // Calls still running owe the capture what they did inside it.
             close_running_lines();
             // SAFETY: the capture's record, freed only when `self` drops.
-            read(unsafe { self.record.as_ref() })
+            read(unsafe { self.record.as_ref() }, self.tag)
         });
         drop(self);
         result
@@ -68,6 +81,7 @@ impl Drop for OpenCapture {
         suspended(|| {
             close_running_lines();
             self.thread.collector.set(self.replaced);
+            self.thread.held_tag.set(self.replaced_tag);
             // SAFETY: the capture's record, freed just below.
             let captured = unsafe { self.record.as_ref() };
             if let Some(target) = record::current_or_claim(self.thread) {

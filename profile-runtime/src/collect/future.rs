@@ -77,6 +77,11 @@ impl<'a> Slice<'a> {
         Some(Slice { core, thread })
     }
 
+    /// The thread the slice runs on.
+    fn thread(&self) -> *const ThreadState {
+        self.thread
+    }
+
     /// The first slice of a call, which starting it began.
     fn first(core: &'a mut CallCore, thread: &'a ThreadState) -> Self {
         Slice { core, thread }
@@ -119,11 +124,17 @@ impl<F: Future> Future for Instrumented<F> {
             _ => return inner.poll(cx),
         };
         let result = inner.poll(cx);
+        let thread = slice.as_ref().map(Slice::thread);
         drop(slice);
+        // SAFETY: as above.
+        let core = unsafe { this.core.assume_init_mut() };
+        // SAFETY: the thread that polled, this one.
+        let thread = thread.map(|t| unsafe { &*t });
         if result.is_ready() {
             this.state = FINISHED;
-            // SAFETY: as above.
-            unsafe { this.core.assume_init_mut() }.finish();
+            core.finish(thread);
+        } else if thread.is_some() {
+            core.note_suspended();
         }
         result
     }
@@ -137,11 +148,14 @@ impl<F> Drop for Instrumented<F> {
             // SAFETY: written when the state became `RUNNING`.
             let core = unsafe { self.core.assume_init_mut() };
             let slice = Slice::begin(core, self.site);
+            let thread = slice.as_ref().map(Slice::thread);
             // SAFETY: dropped in place, once; `inner` is not used again.
             unsafe { ManuallyDrop::drop(&mut self.inner) };
             drop(slice);
+            // SAFETY: the thread that began the slice, this one.
+            let thread = thread.map(|t| unsafe { &*t });
             // SAFETY: as above.
-            unsafe { self.core.assume_init_mut() }.finish();
+            unsafe { self.core.assume_init_mut() }.finish(thread);
         } else {
             // SAFETY: as above.
             unsafe { ManuallyDrop::drop(&mut self.inner) };

@@ -24,7 +24,8 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, Ordering};
 
 use crate::collect::call::CallCore;
 use crate::collect::site::Site;
-use crate::counting::thread::{suspended, Local, ThreadState};
+use crate::counting::held;
+use crate::counting::thread::{suspended, Local, Measurement, ThreadState};
 use crate::counting::totals::settle;
 use crate::relaxed;
 
@@ -50,6 +51,11 @@ pub(crate) struct LineFigures {
     pub(crate) freed: AtomicU64,
     /// Largest rise of the thread's live bytes within one execution.
     pub(crate) peak: AtomicU64,
+    /// Bytes made while the line ran that were live when its call returned.
+    pub(crate) retained: AtomicU64,
+    /// One more than the most bytes a suspended call held at this line (an
+    /// `.await`); 0 when no call was suspended here.
+    pub(crate) held_suspended: AtomicU64,
 }
 
 /// Relaxed single-writer updates: a load and a store, no locked
@@ -79,6 +85,8 @@ impl LineFigures {
         LineFigures::add(&self.allocated, read(&other.allocated));
         LineFigures::add(&self.freed, read(&other.freed));
         LineFigures::raise(&self.peak, read(&other.peak));
+        LineFigures::add(&self.retained, read(&other.retained));
+        LineFigures::raise(&self.held_suspended, read(&other.held_suspended));
         self.raise_mem_usage(other.mem_usage.load(Ordering::Relaxed));
     }
 }
@@ -92,6 +100,15 @@ pub(crate) struct Table {
     /// thread, or null: a call ending gives what it counted to this one's
     /// exclusions, so that a recursive function counts each byte once.
     pub(crate) running: Local<*mut CallCore>,
+    /// The largest call peak of the function on this thread.
+    pub(crate) call_peak: AtomicI64,
+    /// Which call reached it: the thread's calls of the function so far
+    /// when it ended.
+    pub(crate) peak_call: AtomicU64,
+    /// At that call's peak, its bytes still live by line (`site.len` of
+    /// them, from the system allocator), or null before any call held
+    /// some.
+    pub(crate) peak_lines: AtomicPtr<u64>,
 }
 
 // The lines follow the header directly: both are 64-byte aligned, and the
@@ -117,6 +134,9 @@ impl Table {
             table.as_ptr().write(Table {
                 site,
                 running: Local::new(ptr::null_mut()),
+                call_peak: AtomicI64::new(0),
+                peak_call: AtomicU64::new(0),
+                peak_lines: AtomicPtr::new(ptr::null_mut()),
             });
         }
         Some(table)
@@ -144,6 +164,87 @@ impl Table {
         }
     }
 
+    /// A call measured by `m`, whose peak was `peak`, ends: if that is the
+    /// function's largest on this thread, keeps its composition (which is
+    /// written only here, by the owning thread).
+    pub(crate) fn note_call_peak(&self, peak: i64, m: &Measurement) {
+        if peak <= self.call_peak.load(Ordering::Relaxed) {
+            return;
+        }
+        let len = self.site.len as usize;
+        let lines = self.peak_lines_zeroed();
+        if lines.is_null() {
+            return;
+        }
+        held::composition(m, |slot, bytes| {
+            if (slot as usize) < len {
+                // SAFETY: as above.
+                unsafe { *lines.add(slot as usize) = bytes };
+            }
+        });
+        let calls = self
+            .lines()
+            .first()
+            .map_or(0, |l| relaxed::load(&l.occurrences));
+        self.peak_call.store(calls, Ordering::Relaxed);
+        self.call_peak.store(peak, Ordering::Release);
+    }
+
+    /// The peak composition's `site.len` figures, all zero, made at the
+    /// first need; null when the system allocator refuses.
+    fn peak_lines_zeroed(&self) -> *mut u64 {
+        let len = self.site.len as usize;
+        let lines = self.peak_lines.load(Ordering::Acquire);
+        if !lines.is_null() {
+            // SAFETY: `len` figures, written only by the owning thread.
+            unsafe { ptr::write_bytes(lines, 0, len) };
+            return lines;
+        }
+        let Ok(layout) = Layout::array::<u64>(len.max(1)) else {
+            return ptr::null_mut();
+        };
+        // SAFETY: a non-zero size; zeroed `u64`s are valid.
+        let lines: *mut u64 = unsafe { System.alloc_zeroed(layout) }.cast();
+        if !lines.is_null() {
+            self.peak_lines.store(lines, Ordering::Release);
+        }
+        lines
+    }
+
+    /// Takes `other`'s largest call peak (a capture's, merged into the
+    /// thread's table) if it is larger.
+    fn merge_peak(&self, other: &Table) {
+        let (peak, call, composition) = other.peak_composition();
+        if peak <= self.call_peak.load(Ordering::Relaxed) || composition.is_empty() {
+            return;
+        }
+        let len = self.site.len as usize;
+        let lines = self.peak_lines_zeroed();
+        if lines.is_null() {
+            return;
+        }
+        for (slot, bytes) in composition.into_iter().enumerate().take(len) {
+            // SAFETY: `len` figures, written only by the owning thread.
+            unsafe { *lines.add(slot) = bytes };
+        }
+        self.peak_call.store(call, Ordering::Relaxed);
+        self.call_peak.store(peak, Ordering::Release);
+    }
+
+    /// The function's largest call peak on this thread, the call that
+    /// reached it, and its bytes live then by line slot.
+    pub(crate) fn peak_composition(&self) -> (i64, u64, Vec<u64>) {
+        let peak = self.call_peak.load(Ordering::Acquire);
+        let lines = self.peak_lines.load(Ordering::Acquire);
+        let composition = if lines.is_null() {
+            Vec::new()
+        } else {
+            // SAFETY: `site.len` figures, never freed while the table lives.
+            unsafe { std::slice::from_raw_parts(lines, self.site.len as usize) }.to_vec()
+        };
+        (peak, self.peak_call.load(Ordering::Relaxed), composition)
+    }
+
     /// Frees a table made by `Table::new`.
     ///
     /// # Safety
@@ -152,7 +253,13 @@ impl Table {
         // SAFETY: the caller's promise; the layout is the one it was made
         // with.
         unsafe {
-            let layout = Table::layout(table.as_ref().site.len);
+            let len = table.as_ref().site.len;
+            let lines = table.as_ref().peak_lines.load(Ordering::Relaxed);
+            if !lines.is_null() {
+                let layout = Layout::array::<u64>((len as usize).max(1)).expect("as allocated");
+                System.dealloc(lines.cast(), layout);
+            }
+            let layout = Table::layout(len);
             System.dealloc(table.as_ptr().cast(), layout);
         }
     }
@@ -321,6 +428,7 @@ impl Record {
                 for (line, their_line) in ours.lines().iter().zip(theirs.lines()) {
                     line.merge(their_line);
                 }
+                ours.merge_peak(theirs);
             }
         });
     }

@@ -16,6 +16,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
+use crate::counting::tagged::{self, TAGGED_ALIGN};
 use crate::counting::thread::{this_thread, ThreadState};
 use crate::counting::totals::{self, Block, Counting, COUNT_FIRST_MAX};
 
@@ -61,15 +62,23 @@ impl<A> Alloc<A> {
 pub(crate) use totals::installed;
 
 // The shape of a realloc: find where the thread counts, make the call, and
-// count it if it succeeded. Allocations differ (`counted_alloc`), frees are
+// count it if it succeeded (or, while a profiled call runs on the thread,
+// make a tracked block: `tracked`). Allocations differ (`counted_alloc`), frees are
 // counted first (`dealloc`). Forced inline: this is the whole hot path, and
 // an out-of-line call here costs as much as the counting.
 #[inline(always)]
-fn counted(call: impl FnOnce() -> *mut u8, count: impl FnOnce(&Counting<'_>)) -> *mut u8 {
+fn counted(
+    call: impl FnOnce() -> *mut u8,
+    count: impl FnOnce(&Counting<'_>),
+    tracked: impl FnOnce() -> *mut u8,
+) -> *mut u8 {
     let Some(t) = this_thread() else {
         return call();
     };
     let Some(c) = totals::own_block(t) else {
+        if tagged::tracking(t) {
+            return tracked();
+        }
         return counted_slow(t, call, count);
     };
     let p = call();
@@ -90,12 +99,22 @@ fn counted(call: impl FnOnce() -> *mut u8, count: impl FnOnce(&Counting<'_>)) ->
 /// allocation counted a moment before its call returns. Larger allocations,
 /// which fail more often and cost far more than their count, are counted
 /// after the call, as a realloc is (`counted`).
+///
+/// While a profiled call runs on the thread, the block is a tracked one
+/// instead (`tracked`, see `tagged.rs`).
 #[inline(always)]
-fn counted_alloc(size: usize, call: impl FnOnce() -> *mut u8) -> *mut u8 {
+fn counted_alloc(
+    size: usize,
+    call: impl FnOnce() -> *mut u8,
+    tracked: impl FnOnce(&ThreadState) -> *mut u8,
+) -> *mut u8 {
     let Some(t) = this_thread() else {
         return call();
     };
     let Some(c) = totals::own_block(t) else {
+        if tagged::tracking(t) {
+            return tracked(t);
+        }
         return counted_slow(t, call, move |c| c.alloc(size));
     };
     if size > COUNT_FIRST_MAX {
@@ -151,26 +170,51 @@ fn counted_slow(
     p
 }
 
-// SAFETY: every call is passed on unchanged to `inner`, which upholds
-// `GlobalAlloc`'s contract; the counting around it neither allocates nor
-// unwinds, and does not touch the memory handed out.
+// SAFETY: every call is passed on to `inner`, which upholds `GlobalAlloc`'s
+// contract: unchanged, or for a block with a header (`tagged.rs`) as a
+// larger inner block whose header is never handed out, freed with the
+// layout it was made with. The counting around it neither allocates (but
+// for its own records, from the system allocator) nor unwinds, and does not
+// touch the memory handed out.
 unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
     #[inline(always)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's `GlobalAlloc::alloc` contract, passed on.
-        counted_alloc(layout.size(), move || unsafe { self.inner.alloc(layout) })
+        if layout.align() > TAGGED_ALIGN {
+            // SAFETY: the caller's `GlobalAlloc::alloc` contract, passed on.
+            return unsafe { tagged::allocate(&self.inner, layout, false) };
+        }
+        counted_alloc(
+            layout.size(),
+            // SAFETY: as above.
+            move || unsafe { self.inner.alloc(layout) },
+            // SAFETY: as above.
+            move |t| unsafe { tagged::allocate_tracked(t, &self.inner, layout, false) },
+        )
     }
 
     #[inline(always)]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        counted_alloc(layout.size(), move || {
+        if layout.align() > TAGGED_ALIGN {
             // SAFETY: the caller's `GlobalAlloc::alloc_zeroed` contract.
-            unsafe { self.inner.alloc_zeroed(layout) }
-        })
+            return unsafe { tagged::allocate(&self.inner, layout, true) };
+        }
+        counted_alloc(
+            layout.size(),
+            // SAFETY: as above.
+            move || unsafe { self.inner.alloc_zeroed(layout) },
+            // SAFETY: as above.
+            move |t| unsafe { tagged::allocate_tracked(t, &self.inner, layout, true) },
+        )
     }
 
     #[inline(always)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // One test of the address (and alignment) tells a block that may
+        // be tracked (see `tagged.rs`), which is freed out of line.
+        if tagged::may_have_header(ptr, layout.align()) {
+            // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
+            return unsafe { tagged::deallocate(&self.inner, ptr, layout) };
+        }
         // A free cannot fail, so it is counted first and the call to the
         // inner allocator comes last: a jump, with no register to keep
         // across a call (see `counted`).
@@ -191,10 +235,16 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
 
     #[inline(always)]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if tagged::may_have_header(ptr, layout.align()) {
+            // SAFETY: the caller's `GlobalAlloc::realloc` contract.
+            return unsafe { tagged::reallocate(&self.inner, ptr, layout, new_size) };
+        }
         counted(
             // SAFETY: the caller's `GlobalAlloc::realloc` contract.
             || unsafe { self.inner.realloc(ptr, layout, new_size) },
             |c| c.realloc(layout.size(), new_size),
+            // SAFETY: as above.
+            || unsafe { tagged::reallocate(&self.inner, ptr, layout, new_size) },
         )
     }
 }

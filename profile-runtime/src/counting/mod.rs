@@ -8,5 +8,7 @@
 //! only a [`Measurement`](thread::Measurement) whose start it may move.
 
 pub(crate) mod alloc;
+pub(crate) mod held;
+pub(crate) mod tagged;
 pub(crate) mod thread;
 pub(crate) mod totals;

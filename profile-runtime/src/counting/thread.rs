@@ -20,6 +20,7 @@
 use std::cell::UnsafeCell;
 use std::ptr;
 
+use crate::counting::held::{FreeRecords, LiveRecord};
 use crate::counting::totals::{Block, PUBLISH_STEP, UNCLAIMED};
 
 /// What a running call measures, in the thread's raw counters: where its
@@ -42,6 +43,22 @@ pub(crate) struct Measurement {
     pub(crate) max_high: i64,
     /// The next measurement outwards on this thread, or null.
     pub(crate) outer: *mut Measurement,
+    /// The slot of the running line: where a tracked allocation is held.
+    pub(crate) slot: u32,
+    /// How many line slots the function has.
+    pub(crate) len: u32,
+    /// The collect layer's description of the function, opaque here.
+    pub(crate) site: *const (),
+    /// The call's record of the blocks it holds, made at its first tracked
+    /// allocation; null before.
+    pub(crate) held: *mut LiveRecord,
+    /// Raw net bytes at which the call's rise above its entry is zero, in
+    /// this slice (the slice's start less the earlier slices' net bytes).
+    pub(crate) rise_base: i64,
+    /// The largest rise of the call whose composition was noted.
+    pub(crate) best_rise: i64,
+    /// The thread's `peak_watch` when this call's slice began.
+    pub(crate) outer_watch: i64,
 }
 
 impl Measurement {
@@ -52,6 +69,16 @@ impl Measurement {
         self.slice = self.slice.plus(by);
         self.entry_high = self.entry_high.wrapping_add(by.net());
         self.max_high = self.max_high.wrapping_add(by.net());
+        self.rise_base = self.rise_base.wrapping_add(by.net());
+        if self.outer_watch != i64::MAX {
+            self.outer_watch = self.outer_watch.wrapping_add(by.net());
+        }
+    }
+
+    /// Raw net bytes above which the call reaches a new largest rise.
+    #[inline(always)]
+    pub(crate) fn peak_at(&self) -> i64 {
+        self.rise_base.saturating_add(self.best_rise)
     }
 }
 
@@ -92,9 +119,13 @@ pub(crate) struct ThreadState {
     /// The block this thread counts in: one of `totals.rs`'s, or `fallback`
     /// while it has none; `UNCLAIMED` until the thread's first allocation.
     pub(crate) counters: Local<*const Block>,
-    /// `counters` when it is a block of the thread's own, else null: the
-    /// allocator's fast path tests only this.
+    /// `counters` when it is a block of the thread's own and no profiled
+    /// call runs on the thread, else null: the allocator's fast path tests
+    /// only this, so that outside profiled code it tests nothing more for
+    /// tracked blocks (`tagged.rs`), which the slow path makes.
     pub(crate) own_block: Local<*const Block>,
+    /// `counters` when it is a block of the thread's own, else null.
+    own: Local<*const Block>,
     /// True while `counters` is `fallback`: the process-wide totals then go
     /// through the shared counters instead.
     pub(crate) shared: Local<bool>,
@@ -117,8 +148,14 @@ pub(crate) struct ThreadState {
     rise_limit: Local<i64>,
     /// Net bytes below which the block publishes after a free.
     pub(crate) fall_limit: Local<i64>,
-    /// Nesting depth of `suspended`.
-    suspended: Local<u32>,
+    /// Nesting depth of `suspended`: while it is not zero, nothing the
+    /// thread allocates is tracked.
+    pub(crate) suspended: Local<u32>,
+    /// Raw net bytes above which a running call on this thread reaches a
+    /// new largest rise (at most: it may be lower than needed); `i64::MAX`
+    /// with no call running. A free just after the net bytes passed it
+    /// notes what the running calls hold (`held::note_new_high`).
+    pub(crate) peak_watch: Local<i64>,
     /// Block counters and attribution high when the outermost `suspended`
     /// began.
     suspend_start: Local<Counters>,
@@ -128,6 +165,11 @@ pub(crate) struct ThreadState {
     pub(crate) measuring: Local<*mut Measurement>,
     /// The collect layer's record of this thread, opaque here.
     pub(crate) collector: Local<*const ()>,
+    /// The collect layer's mark of the records of calls made now (the open
+    /// capture's), opaque here.
+    pub(crate) held_tag: Local<u64>,
+    /// Records of ended calls released here, for reuse (`held.rs`).
+    pub(crate) free_records: FreeRecords,
 }
 
 impl ThreadState {
@@ -135,6 +177,7 @@ impl ThreadState {
         ThreadState {
             counters: Local::new(&UNCLAIMED),
             own_block: Local::new(ptr::null()),
+            own: Local::new(ptr::null()),
             shared: Local::new(false),
             fallback: Block::NEW,
             excluded: Local::new(Counters::ZERO),
@@ -142,10 +185,13 @@ impl ThreadState {
             rise_limit: Local::new(i64::MAX),
             fall_limit: Local::new(i64::MIN),
             suspended: Local::new(0),
+            peak_watch: Local::new(i64::MAX),
             suspend_start: Local::new(Counters::ZERO),
             suspend_high: Local::new(0),
             measuring: Local::new(ptr::null_mut()),
             collector: Local::new(ptr::null()),
+            held_tag: Local::new(0),
+            free_records: FreeRecords::new(),
         }
     }
 
@@ -250,6 +296,10 @@ impl ThreadState {
     /// measured.
     fn exclude(&self, by: Counters) {
         self.excluded.set(self.excluded.get().plus(by));
+        let watch = self.peak_watch.get();
+        if watch != i64::MAX {
+            self.peak_watch.set(watch.wrapping_add(by.net()));
+        }
         let mut m = self.measuring.get();
         // SAFETY: measurements on the chain are alive until they unlink
         // themselves, and only this thread reaches them.
@@ -259,13 +309,33 @@ impl ThreadState {
         }
     }
 
+    /// Makes `m` the innermost running call's measurement (null: none).
+    #[inline(always)]
+    pub(crate) fn set_measuring(&self, m: *mut Measurement) {
+        self.measuring.set(m);
+        self.open_fast_path();
+    }
+
+    /// Opens the allocator's fast path to a thread with a block of its own
+    /// while no profiled call runs on it, and closes it otherwise.
+    #[inline(always)]
+    fn open_fast_path(&self) {
+        let open = if self.measuring.get().is_null() {
+            self.own.get()
+        } else {
+            ptr::null()
+        };
+        self.own_block.set(open);
+    }
+
     /// Moves the thread's counting to `block`, keeping the attribution view
     /// continuous: the jump between the two blocks' counters is excluded.
     pub(crate) fn move_to(&self, block: *const Block, shared: bool) {
         let high = self.high();
         let before = self.raw();
         self.counters.set(block);
-        self.own_block.set(if shared { ptr::null() } else { block });
+        self.own.set(if shared { ptr::null() } else { block });
+        self.open_fast_path();
         self.shared.set(shared);
         self.exclude(self.raw().since(before));
         // SAFETY: `block` is a static block or this thread's `fallback`.

@@ -36,6 +36,7 @@
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
+use crate::counting::held;
 use crate::counting::thread::{with_thread, Counters, ThreadState};
 use crate::relaxed;
 
@@ -284,6 +285,9 @@ impl Block {
         let before = net.wrapping_add(size as i64);
         if t.record_high_at_free(before) {
             self.note_peak_live(before);
+            if before > t.peak_watch.get() {
+                held::note_new_high(t, before);
+            }
         }
         net < t.fall_limit.get()
     }

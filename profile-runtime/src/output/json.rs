@@ -16,8 +16,10 @@ impl Report {
     /// ```text
     /// {"memprof": 1, "allocator_installed": true,
     ///  "functions": [{"name": "...", "file": "...", "calls": N, "future_size": B|null,
+    ///    "peak": {"bytes": B, "call": N|null, "lines": [{"line": L, "bytes": B}]}|null,
     ///    "lines": [{"line": 7, "contents": "...", "occurrences": N, "mem_usage": B,
-    ///               "increment": B, "peak": B, "allocs": N, "allocated": B, "freed": B}]}]}
+    ///               "increment": B, "peak": B, "allocs": N, "allocated": B, "freed": B,
+    ///               "retained": B, "live_at_exit": B, "held_while_suspended": B|null}]}]}
     /// ```
     ///
     /// A line that never ran has `occurrences: 0` and `null` figures.
@@ -56,9 +58,24 @@ pub(crate) fn render_json_with(report: &Report, heap: Option<&HeapStats>) -> Str
         out.push_str(", \"file\": ");
         push_string(&mut out, &function.file);
         let _ = write!(out, ", \"calls\": {}, \"future_size\": ", function.calls);
-        match function.future_size {
-            Some(bytes) => {
-                let _ = write!(out, "{bytes}");
+        push_optional(&mut out, function.future_size);
+        out.push_str(", \"peak\": ");
+        match &function.peak {
+            Some(peak) => {
+                let _ = write!(out, "{{\"bytes\": {}, \"call\": ", peak.bytes);
+                push_optional(&mut out, peak.call);
+                out.push_str(", \"lines\": [");
+                for (k, line) in peak.lines.iter().enumerate() {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(
+                        out,
+                        "{{\"line\": {}, \"bytes\": {}}}",
+                        line.line, line.bytes
+                    );
+                }
+                out.push_str("]}");
             }
             None => out.push_str("null"),
         }
@@ -74,19 +91,25 @@ pub(crate) fn render_json_with(report: &Report, heap: Option<&HeapStats>) -> Str
                     let _ = write!(
                         out,
                         ", \"occurrences\": {}, \"mem_usage\": {}, \"increment\": {}, \
-                         \"peak\": {}, \"allocs\": {}, \"allocated\": {}, \"freed\": {}}}",
+                         \"peak\": {}, \"allocs\": {}, \"allocated\": {}, \"freed\": {}, \
+                         \"retained\": {}, \"live_at_exit\": {}, \"held_while_suspended\": ",
                         s.occurrences,
                         s.mem_usage,
                         s.increment,
                         s.peak,
                         s.allocs,
                         s.allocated,
-                        s.freed
+                        s.freed,
+                        s.retained,
+                        s.live_at_exit
                     );
+                    push_optional(&mut out, s.held_while_suspended);
+                    out.push('}');
                 }
                 None => out.push_str(
                     ", \"occurrences\": 0, \"mem_usage\": null, \"increment\": null, \
-                     \"peak\": null, \"allocs\": null, \"allocated\": null, \"freed\": null}",
+                     \"peak\": null, \"allocs\": null, \"allocated\": null, \"freed\": null, \
+                     \"retained\": null, \"live_at_exit\": null, \"held_while_suspended\": null}",
                 ),
             }
         }
@@ -98,6 +121,16 @@ pub(crate) fn render_json_with(report: &Report, heap: Option<&HeapStats>) -> Str
     }
     out.push_str("}\n");
     out
+}
+
+/// A figure that may be absent: its number, or `null`.
+fn push_optional(out: &mut String, value: Option<u64>) {
+    match value {
+        Some(value) => {
+            let _ = write!(out, "{value}");
+        }
+        None => out.push_str("null"),
+    }
 }
 
 fn push_heap_stats(out: &mut String, heap: &HeapStats) {

@@ -19,10 +19,11 @@ pub struct RenderOptions {
     pub precision: Option<usize>,
 }
 
-const HEADER: [&str; 7] = [
+const HEADER: [&str; 8] = [
     "Line #",
     "Mem usage",
     "Increment",
+    "Retained",
     "Peak",
     "Allocs",
     "Occurrences",
@@ -105,12 +106,14 @@ fn render_function(function: &FunctionReport, options: &RenderOptions) -> String
                 occurrences,
                 mem_usage,
                 increment,
+                retained,
                 peak,
                 allocs,
                 ..
             }) => [
                 bytes(i128::from(*mem_usage)),
                 bytes(i128::from(*increment)),
+                bytes(i128::from(*retained)),
                 bytes(i128::from(*peak)),
                 allocs.to_string(),
                 occurrences.to_string(),
@@ -132,18 +135,92 @@ fn render_function(function: &FunctionReport, options: &RenderOptions) -> String
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    format!(
+    let mut out = format!(
         "Filename: {}\nFunction: {}\n\n{}\n",
         function.file,
         function.name,
         table.trim_fmt()
-    )
+    );
+    if let Some(peak) = peak_summary(function, &bytes) {
+        out.push('\n');
+        out.push_str(&peak);
+    }
+    if let Some(live) = live_at_exit_summary(function, &bytes) {
+        out.push_str(&live);
+    }
+    out
+}
+
+/// How many lines a summary under the table names, largest first.
+const SUMMARY_LINES: usize = 5;
+
+/// `Peak of one call: 3.0 MiB (call 1 of 1), live then: line 37 2.0 MiB,
+/// line 36 1.0 MiB`, or `None` when no call's live bytes rose.
+fn peak_summary(function: &FunctionReport, bytes: &dyn Fn(i128) -> String) -> Option<String> {
+    let peak = function.peak.as_ref()?;
+    let which = match peak.call {
+        Some(call) => format!("call {call} of {}", function.calls),
+        None => format!("the largest of {} calls", function.calls),
+    };
+    let mut out = format!(
+        "Peak of one call: {} ({which})",
+        bytes(i128::from(peak.bytes))
+    );
+    if !peak.lines.is_empty() {
+        out.push_str(", live then: ");
+        let named: Vec<String> = peak
+            .lines
+            .iter()
+            .take(SUMMARY_LINES)
+            .map(|l| format!("line {} {}", l.line, bytes(i128::from(l.bytes))))
+            .collect();
+        out.push_str(&named.join(", "));
+        if peak.lines.len() > SUMMARY_LINES {
+            out.push_str(", ...");
+        }
+    }
+    out.push('\n');
+    Some(out)
+}
+
+/// `Still live at exit: 1.2 MiB — line 14 (1.0 MiB), line 17 (200.0 KiB)`,
+/// or `None` when the function's lines hold nothing now.
+fn live_at_exit_summary(
+    function: &FunctionReport,
+    bytes: &dyn Fn(i128) -> String,
+) -> Option<String> {
+    let mut lines: Vec<(u32, u64)> = function
+        .lines
+        .iter()
+        .filter_map(|l| Some((l.line, l.stats?.live_at_exit)))
+        .filter(|&(_, live)| live > 0)
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let total: u64 = lines.iter().map(|&(_, live)| live).sum();
+    lines.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let named: Vec<String> = lines
+        .iter()
+        .take(SUMMARY_LINES)
+        .map(|&(line, live)| format!("line {line} ({})", bytes(i128::from(live))))
+        .collect();
+    let more = if lines.len() > SUMMARY_LINES {
+        ", ..."
+    } else {
+        ""
+    };
+    Some(format!(
+        "Still live at exit: {} \u{2014} {}{more}\n",
+        bytes(i128::from(total)),
+        named.join(", ")
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{LineReport, LineStats};
+    use crate::report::{CallPeak, LineReport, LineStats, PeakLine};
 
     fn sample() -> Report {
         let stats = |occurrences, mem_usage, increment, peak, allocs| {
@@ -153,8 +230,7 @@ mod tests {
                 increment,
                 peak,
                 allocs,
-                allocated: 0,
-                freed: 0,
+                ..LineStats::default()
             })
         };
         let line = |line, contents: &str, stats| LineReport {
@@ -169,6 +245,14 @@ mod tests {
                 file: "src/demo.rs".into(),
                 calls: 1,
                 future_size: None,
+                peak: Some(CallPeak {
+                    bytes: 104_857_600,
+                    call: Some(1),
+                    lines: vec![PeakLine {
+                        line: 7,
+                        bytes: 102_400_000,
+                    }],
+                }),
                 lines: vec![
                     line(
                         4,
@@ -184,7 +268,13 @@ mod tests {
                     line(
                         7,
                         "        data.push(\"x\".repeat(1000));",
-                        stats(100_000, 103_200_000, 103_198_771, 1_573_864, 100_017),
+                        stats(100_000, 103_200_000, 103_198_771, 1_573_864, 100_017).map(|s| {
+                            LineStats {
+                                retained: 102_400_000,
+                                live_at_exit: 102_400_000,
+                                ..s
+                            }
+                        }),
                     ),
                     line(8, "    }", None),
                     line(9, "\tdata", stats(1, 103_200_000, -1024, 0, 0)),
@@ -200,15 +290,18 @@ mod tests {
 Filename: src/demo.rs
 Function: demo::keep
 
- Line #   Mem usage   Increment      Peak   Allocs   Occurrences   Line Contents
-========================================================================================================
-      4     1.2 KiB         0 B       0 B        0             1   fn keep(n: usize) -> Vec<String> {
-      5     1.2 KiB         0 B       0 B        0             1       let mut data = Vec::new();
-      6    98.4 MiB         0 B       0 B        0        100001       for _ in 0..n {
-      7    98.4 MiB    98.4 MiB   1.5 MiB   100017        100000           data.push(\"x\".repeat(1000));
-      8                                                                }
-      9    98.4 MiB    -1.0 KiB       0 B        0             1       data
-     10    98.4 MiB         0 B       0 B        0             1   }
+ Line #   Mem usage   Increment   Retained      Peak   Allocs   Occurrences   Line Contents
+===================================================================================================================
+      4     1.2 KiB         0 B        0 B       0 B        0             1   fn keep(n: usize) -> Vec<String> {
+      5     1.2 KiB         0 B        0 B       0 B        0             1       let mut data = Vec::new();
+      6    98.4 MiB         0 B        0 B       0 B        0        100001       for _ in 0..n {
+      7    98.4 MiB    98.4 MiB   97.7 MiB   1.5 MiB   100017        100000           data.push(\"x\".repeat(1000));
+      8                                                                           }
+      9    98.4 MiB    -1.0 KiB        0 B       0 B        0             1       data
+     10    98.4 MiB         0 B        0 B       0 B        0             1   }
+
+Peak of one call: 100.0 MiB (call 1 of 1), live then: line 7 97.7 MiB
+Still live at exit: 97.7 MiB \u{2014} line 7 (97.7 MiB)
 ";
         assert_eq!(sample().to_string(), expected);
     }
@@ -223,7 +316,7 @@ Function: demo::keep
         let row = text.lines().find(|l| l.contains("data.push")).unwrap();
         assert_eq!(
             row,
-            "      7   100781 KiB   100780 KiB   1537 KiB   100017        100000           \
+            "      7   100781 KiB   100780 KiB   100000 KiB   1537 KiB   100017        100000           \
              data.push(\"x\".repeat(1000));"
         );
     }
@@ -236,7 +329,7 @@ Function: demo::keep
         report.functions.push(second);
         let text = report.to_string();
         assert_eq!(text.matches("Filename: src/demo.rs\n").count(), 2);
-        assert!(text.contains("   }\n\nFilename: src/demo.rs\nFunction: demo::again\n"));
+        assert!(text.contains("(97.7 MiB)\n\nFilename: src/demo.rs\nFunction: demo::again\n"));
     }
 
     #[test]

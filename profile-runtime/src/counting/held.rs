@@ -1,0 +1,639 @@
+//! Which call holds each tracked block, and which of its lines made it.
+//!
+//! A block allocated while a profiled call runs on the thread (and counting
+//! is not suspended) is *tracked*: its header (`tagged.rs`) names the call's
+//! record and the line that was running. The record keeps, per line, the
+//! bytes made there (callees included) that are still live. Three figures
+//! come from it:
+//! - Retained: when the call ends, each line's live bytes are what that line
+//!   retained in this call. They then move to the line of the enclosing
+//!   call that ran this one, and the record forwards there: a block freed
+//!   later comes off this record's line and off every record it was
+//!   forwarded to, up to the first call still running.
+//! - Live at exit: when the report is made, every record's lines still hold
+//!   what the process holds of what they made.
+//! - What made a call's peak: when the thread's net bytes pass a running
+//!   call's largest rise so far (just before a free, or when it ends), the
+//!   live bytes of its lines are copied (`at_peak`).
+//!
+//! Worked example. `f` line 10 calls `g`; `g` line 3 allocates 64 B (block
+//! b) and 32 B (block c), then frees c: `g`'s record holds 64 on line 3.
+//! `g` returns: its line 3 retained 64 in this call, `f`'s line 10 now holds
+//! 64, and `g`'s record forwards to `(f, 10)`. `f` line 11 frees b: 64 comes
+//! off `(g, 3)` (ended) and `(f, 10)` (running, where the walk stops); `g`'s
+//! record then holds nothing, and is released for reuse. Had `f` returned
+//! before freeing b, its line 10 would have retained 64, forwarded in turn
+//! to `f`'s caller.
+//!
+//! Recursion counts each byte once, as Increment does: when a call ends
+//! inside a running call of the same function, what it held is also added
+//! to that call's `same` on its running line, which the figures subtract,
+//! and a free walking through the inner record takes it off again.
+//!
+//! Threads. While a call runs, only the thread running it (its owner)
+//! writes `live`, with plain stores. A free on another thread goes to
+//! `remote_freed`, which the owner folds in when the call ends; a free that
+//! finds the call ended by then folds itself in (`swap`: exactly once).
+//! After its end, anyone freeing its blocks writes a record with atomic
+//! operations, and `total` (the bytes of live blocks whose way up runs
+//! through it) says when none is left: the record is then released.
+//!
+//! The records' memory comes from the system allocator and is never
+//! returned, so it never shows in a figure and the report may read any
+//! record on the list of all of them; a released record is reused.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU32, AtomicU64, Ordering};
+
+use crate::counting::thread::{Local, Measurement, ThreadState};
+use crate::relaxed;
+
+/// One line's bytes in one call's record.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct LineHeld {
+    /// Bytes made on the line (callees' too, once they ended) still live,
+    /// as far as the owner knows: see `remote_freed`.
+    live: AtomicI64,
+    /// Bytes of `live` freed by other threads while the call ran, not yet
+    /// folded in.
+    remote_freed: AtomicI64,
+    /// Bytes of `live` that an inner call of the same function already
+    /// counts on its own rows.
+    same: AtomicI64,
+    /// `live - same` when the call's largest rise so far was reached (the
+    /// running callees' bytes on the line that runs them).
+    at_peak: AtomicI64,
+}
+
+impl LineHeld {
+    /// The bytes this line counts as its own: live, less what an inner call
+    /// of the same function counts (never below zero: see `same`).
+    fn own(&self) -> i64 {
+        let live = self.live.load(Ordering::Relaxed) - self.remote_freed.load(Ordering::Relaxed);
+        (live - self.same.load(Ordering::Relaxed)).max(0)
+    }
+}
+
+/// One call's record: its header, then `len` lines in the same allocation.
+#[repr(C)]
+pub(crate) struct LiveRecord {
+    /// The thread running the call now, or null (between the polls of an
+    /// `async` call, and once it ended).
+    owner: AtomicPtr<ThreadState>,
+    ended: AtomicBool,
+    /// On a free list, or being reused: the report skips it.
+    released: AtomicBool,
+    /// The record has room for `1 << class` lines.
+    class: u8,
+    len: AtomicU32,
+    /// The collect layer's site of the function, opaque here.
+    site: AtomicPtr<()>,
+    /// The thread's `held_tag` when the call made its record: which
+    /// capture it ran in (0: none).
+    tag: AtomicU64,
+    /// Where the record forwards once ended: the enclosing call's record
+    /// and the line that ran this call (null: no profiled call enclosed
+    /// it).
+    parent: AtomicPtr<LiveRecord>,
+    parent_slot: AtomicU32,
+    /// The enclosing call of the same function, whose `same` on
+    /// `same_slot` counts what this call holds; null when none.
+    same_outer: AtomicPtr<LiveRecord>,
+    same_slot: AtomicU32,
+    /// Once ended: the bytes of live blocks whose way up runs through this
+    /// record (plus `BIAS` while the owner is ending it).
+    total: AtomicI64,
+    /// The next record on the list of all records (set once).
+    listed_next: *mut LiveRecord,
+    /// The next record on a free list.
+    free_next: AtomicPtr<LiveRecord>,
+}
+
+/// What `total` holds while the owner is still ending the call, so that a
+/// free on another thread never releases the record under it.
+const BIAS: i64 = 1 << 62;
+
+/// Size classes of records: up to `1 << (CLASSES - 1)` lines.
+pub(crate) const CLASSES: usize = 24;
+
+/// Released records a thread keeps for itself, per class, before it gives
+/// more to the shared lists.
+const KEPT: u32 = 64;
+
+/// Every record ever made, newest first.
+static ALL: AtomicPtr<LiveRecord> = AtomicPtr::new(ptr::null_mut());
+
+/// Released records for any thread, per class: a pointer and, in the top 16
+/// bits, a count of pops that keeps a stale pop from succeeding.
+static SHARED_FREE: [AtomicU64; CLASSES] = [const { AtomicU64::new(0) }; CLASSES];
+
+/// A thread's released records, per class.
+pub(crate) struct FreeRecords {
+    heads: [Local<*mut LiveRecord>; CLASSES],
+    counts: [Local<u32>; CLASSES],
+}
+
+impl FreeRecords {
+    pub(crate) const fn new() -> Self {
+        FreeRecords {
+            heads: [const { Local::new(ptr::null_mut()) }; CLASSES],
+            counts: [const { Local::new(0) }; CLASSES],
+        }
+    }
+}
+
+impl LiveRecord {
+    fn layout(class: u8) -> Option<Layout> {
+        let size =
+            std::mem::size_of::<LiveRecord>() + (1usize << class) * std::mem::size_of::<LineHeld>();
+        Layout::from_size_align(size, 64).ok()
+    }
+
+    /// The line in `slot` (< `len`).
+    #[inline(always)]
+    fn line(&self, slot: u32) -> &LineHeld {
+        // SAFETY: the lines follow the header in the same allocation, with
+        // room for `1 << class` of them, all initialised (`new_record`);
+        // every slot passed here is below `len`, at most that.
+        unsafe {
+            &*ptr::from_ref(self)
+                .add(1)
+                .cast::<LineHeld>()
+                .add(slot as usize)
+        }
+    }
+
+    fn lines(&self) -> impl Iterator<Item = &LineHeld> {
+        (0..self.len.load(Ordering::Relaxed)).map(|slot| self.line(slot))
+    }
+
+    /// Whether the call runs on `t` now (so that it cannot end meanwhile).
+    #[inline(always)]
+    fn runs_on(&self, t: *const ThreadState) -> bool {
+        ptr::eq(relaxed::load_ptr(&self.owner), t)
+    }
+}
+
+/// The smallest class with room for `len` lines.
+fn class_of(len: u32) -> u8 {
+    (len.max(1).next_power_of_two().trailing_zeros()) as u8
+}
+
+/// The record of the call `m` measures, made at its first need; null when
+/// the system allocator refuses memory (the call's blocks are then not
+/// tracked).
+#[inline(always)]
+pub(crate) fn record_of(t: &ThreadState, m: &mut Measurement) -> *mut LiveRecord {
+    if m.held.is_null() {
+        m.held = make(t, m.len, m.site);
+    }
+    m.held
+}
+
+#[cold]
+#[inline(never)]
+fn make(t: &ThreadState, len: u32, site: *const ()) -> *mut LiveRecord {
+    let class = class_of(len);
+    if class as usize >= CLASSES {
+        return ptr::null_mut();
+    }
+    let record = match take_free(t, class) {
+        Some(record) => record,
+        None => match new_record(class) {
+            Some(record) => record,
+            None => return ptr::null_mut(),
+        },
+    };
+    // SAFETY: a released record (or a new one), which nothing else writes:
+    // its blocks are all freed, and it is on no free list now.
+    let r = unsafe { &*record };
+    for slot in 0..len {
+        let line = r.line(slot);
+        line.live.store(0, Ordering::Relaxed);
+        line.remote_freed.store(0, Ordering::Relaxed);
+        line.same.store(0, Ordering::Relaxed);
+        line.at_peak.store(0, Ordering::Relaxed);
+    }
+    r.len.store(len, Ordering::Relaxed);
+    r.site.store(site.cast_mut(), Ordering::Relaxed);
+    r.tag.store(t.held_tag.get(), Ordering::Relaxed);
+    r.parent.store(ptr::null_mut(), Ordering::Relaxed);
+    r.same_outer.store(ptr::null_mut(), Ordering::Relaxed);
+    r.total.store(0, Ordering::Relaxed);
+    r.owner
+        .store(ptr::from_ref(t).cast_mut(), Ordering::Relaxed);
+    r.ended.store(false, Ordering::Relaxed);
+    r.released.store(false, Ordering::Release);
+    record
+}
+
+/// A new record, listed, from the system allocator.
+fn new_record(class: u8) -> Option<*mut LiveRecord> {
+    let layout = LiveRecord::layout(class)?;
+    // SAFETY: the layout has a non-zero size (the header).
+    let record = unsafe { System.alloc_zeroed(layout) }.cast::<LiveRecord>();
+    if record.is_null() {
+        return None;
+    }
+    // SAFETY: fresh, aligned and large enough; all-zero lines are valid.
+    unsafe {
+        record.write(LiveRecord {
+            owner: AtomicPtr::new(ptr::null_mut()),
+            ended: AtomicBool::new(false),
+            released: AtomicBool::new(true),
+            class,
+            len: AtomicU32::new(0),
+            site: AtomicPtr::new(ptr::null_mut()),
+            tag: AtomicU64::new(0),
+            parent: AtomicPtr::new(ptr::null_mut()),
+            parent_slot: AtomicU32::new(0),
+            same_outer: AtomicPtr::new(ptr::null_mut()),
+            same_slot: AtomicU32::new(0),
+            total: AtomicI64::new(0),
+            listed_next: ptr::null_mut(),
+            free_next: AtomicPtr::new(ptr::null_mut()),
+        });
+    }
+    let mut head = ALL.load(Ordering::Relaxed);
+    loop {
+        // SAFETY: not listed yet: only this thread reaches it.
+        unsafe { (*record).listed_next = head };
+        match ALL.compare_exchange_weak(head, record, Ordering::Release, Ordering::Relaxed) {
+            Ok(_) => return Some(record),
+            Err(now) => head = now,
+        }
+    }
+}
+
+/// A released record of `class`: the thread's own, else a shared one.
+fn take_free(t: &ThreadState, class: u8) -> Option<*mut LiveRecord> {
+    let free = &t.free_records;
+    let head = free.heads[class as usize].get();
+    if !head.is_null() {
+        // SAFETY: records are never freed.
+        let next = unsafe { &*head }.free_next.load(Ordering::Relaxed);
+        free.heads[class as usize].set(next);
+        free.counts[class as usize].set(free.counts[class as usize].get() - 1);
+        return Some(head);
+    }
+    let shared = &SHARED_FREE[class as usize];
+    let mut word = shared.load(Ordering::Acquire);
+    loop {
+        let head = (word & POINTER_BITS) as *mut LiveRecord;
+        if head.is_null() {
+            return None;
+        }
+        // SAFETY: records are never freed, so a stale head is still
+        // readable; the count in the word makes a stale pop fail.
+        let next = unsafe { &*head }.free_next.load(Ordering::Relaxed);
+        let popped = (next as u64) | (word & !POINTER_BITS).wrapping_add(1 << 48);
+        match shared.compare_exchange_weak(word, popped, Ordering::Acquire, Ordering::Acquire) {
+            Ok(_) => return Some(head),
+            Err(now) => word = now,
+        }
+    }
+}
+
+/// The low 48 bits of a shared free list's word: the pointer.
+const POINTER_BITS: u64 = (1 << 48) - 1;
+
+/// Puts an ended record holding nothing on a free list: the thread's own
+/// (`t`) while it keeps few, else a shared one.
+fn release(t: Option<&ThreadState>, record: *mut LiveRecord) {
+    // SAFETY: records are never freed; only the caller releases it
+    // (`total` reached zero once).
+    let r = unsafe { &*record };
+    r.released.store(true, Ordering::Release);
+    let class = r.class as usize;
+    if let Some(t) = t {
+        let free = &t.free_records;
+        if free.counts[class].get() < KEPT {
+            r.free_next
+                .store(free.heads[class].get(), Ordering::Relaxed);
+            free.heads[class].set(record);
+            free.counts[class].set(free.counts[class].get() + 1);
+            return;
+        }
+    }
+    let shared = &SHARED_FREE[class];
+    let mut word = shared.load(Ordering::Relaxed);
+    loop {
+        r.free_next
+            .store((word & POINTER_BITS) as *mut LiveRecord, Ordering::Relaxed);
+        let pushed = (record as u64) | (word & !POINTER_BITS);
+        match shared.compare_exchange_weak(word, pushed, Ordering::Release, Ordering::Relaxed) {
+            Ok(_) => return,
+            Err(now) => word = now,
+        }
+    }
+}
+
+/// A tracked allocation of `size` bytes on `slot` of `record`, by the
+/// thread running the call.
+#[inline(always)]
+pub(crate) fn hold(record: &LiveRecord, slot: u32, size: usize) {
+    let live = &record.line(slot).live;
+    relaxed::store_signed(live, relaxed::load_signed(live).wrapping_add(size as i64));
+}
+
+/// A tracked block of `size` bytes, made on `slot` of `record`, is freed by
+/// thread `t` (`None`: a thread whose state is gone).
+#[inline(always)]
+pub(crate) fn let_go(t: Option<&ThreadState>, record: *mut LiveRecord, slot: u32, size: usize) {
+    // SAFETY: records are never freed, and a block's record is not released
+    // while the block is live.
+    let r = unsafe { &*record };
+    if let Some(t) = t {
+        if r.runs_on(t) {
+            // The call runs here, so it cannot end meanwhile: plain stores.
+            let live = &r.line(slot).live;
+            relaxed::store_signed(live, relaxed::load_signed(live).wrapping_sub(size as i64));
+            return;
+        }
+    }
+    let_go_elsewhere(t, record, slot, size as i64);
+}
+
+/// `let_go` for a call not running on the freeing thread: ended, suspended,
+/// or running on another thread.
+#[cold]
+#[inline(never)]
+fn let_go_elsewhere(
+    t: Option<&ThreadState>,
+    mut record: *mut LiveRecord,
+    mut slot: u32,
+    mut size: i64,
+) {
+    loop {
+        // SAFETY: as in `let_go`; a record on the way up holds these bytes
+        // in `total`, so it is not released before they come off it.
+        let r = unsafe { &*record };
+        if !r.ended.load(Ordering::SeqCst) {
+            if let Some(t) = t {
+                if r.runs_on(t) {
+                    let live = &r.line(slot).live;
+                    relaxed::store_signed(live, relaxed::load_signed(live).wrapping_sub(size));
+                    return;
+                }
+            }
+            let remote = &r.line(slot).remote_freed;
+            remote.fetch_add(size, Ordering::SeqCst);
+            if !r.ended.load(Ordering::SeqCst) {
+                return; // the owner folds it in when the call ends
+            }
+            // It ended meanwhile: fold in what is pending, unless the owner
+            // already has.
+            size = remote.swap(0, Ordering::SeqCst);
+            if size == 0 {
+                return;
+            }
+        }
+        let line = r.line(slot);
+        line.live.fetch_sub(size, Ordering::Relaxed);
+        let same = r.same_outer.load(Ordering::Acquire);
+        if !same.is_null() {
+            // SAFETY: an enclosing record on the way up: alive while these
+            // bytes are in it.
+            let same_line = unsafe { &*same }.line(r.same_slot.load(Ordering::Relaxed));
+            same_line.same.fetch_sub(size, Ordering::Relaxed);
+        }
+        let parent = r.parent.load(Ordering::Acquire);
+        let parent_slot = r.parent_slot.load(Ordering::Relaxed);
+        if r.total.fetch_sub(size, Ordering::AcqRel) == size {
+            release(t, record);
+        }
+        if parent.is_null() {
+            return;
+        }
+        record = parent;
+        slot = parent_slot;
+    }
+}
+
+/// What a call held when it ended.
+pub(crate) struct Ended {
+    /// Bytes the call's lines retained (each line's own: see `same`).
+    pub(crate) retained: u64,
+}
+
+/// Ends the call measured by `m` on its owner `t`: each line's retained
+/// bytes go to `retained(slot, bytes)`, and what the call still holds to
+/// the running line of `parent` (the enclosing call on this thread, if
+/// any), and, for recursion, to `same` (the enclosing running call of the
+/// same function, if any) as bytes it must not count again.
+pub(crate) fn end(
+    t: &ThreadState,
+    m: &mut Measurement,
+    parent: Option<&mut Measurement>,
+    same: Option<&mut Measurement>,
+    mut retained: impl FnMut(u32, u64),
+) -> Ended {
+    let record = m.held;
+    m.held = ptr::null_mut();
+    let mut ended = Ended { retained: 0 };
+    if record.is_null() {
+        return ended;
+    }
+    // SAFETY: the call's own record, alive while the call runs.
+    let r = unsafe { &*record };
+    let mut total = 0i64;
+    for (slot, line) in r.lines().enumerate() {
+        let remote = line.remote_freed.swap(0, Ordering::SeqCst);
+        let live = relaxed::load_signed(&line.live).wrapping_sub(remote);
+        relaxed::store_signed(&line.live, live);
+        let own = (live - line.same.load(Ordering::Relaxed)).max(0) as u64;
+        if own != 0 {
+            retained(slot as u32, own);
+            ended.retained += own;
+        }
+        total = total.wrapping_add(live);
+    }
+    if total != 0 {
+        if let Some(parent) = parent {
+            let up = record_of(t, parent);
+            if !up.is_null() {
+                // SAFETY: the enclosing call's record, running on `t`.
+                hold(unsafe { &*up }, parent.slot, total as usize);
+                r.parent.store(up, Ordering::Relaxed);
+                r.parent_slot.store(parent.slot, Ordering::Relaxed);
+            }
+        }
+        if let Some(same) = same {
+            let outer = record_of(t, same);
+            if !outer.is_null() {
+                // SAFETY: as above.
+                let line = unsafe { &*outer }.line(same.slot);
+                line.same.fetch_add(total, Ordering::Relaxed);
+                r.same_outer.store(outer, Ordering::Relaxed);
+                r.same_slot.store(same.slot, Ordering::Relaxed);
+            }
+        }
+    }
+    r.total.store(total.wrapping_add(BIAS), Ordering::Relaxed);
+    r.owner.store(ptr::null_mut(), Ordering::Relaxed);
+    r.ended.store(true, Ordering::SeqCst);
+    // Frees on other threads that found the call running a moment ago.
+    for slot in 0..r.len.load(Ordering::Relaxed) {
+        let late = r.line(slot).remote_freed.swap(0, Ordering::SeqCst);
+        if late != 0 {
+            // Counted in `total` above: they come off it and the way up.
+            let_go_elsewhere(Some(t), record, slot, late);
+        }
+    }
+    if r.total.fetch_sub(BIAS, Ordering::AcqRel) == BIAS {
+        release(Some(t), record);
+    }
+    ended
+}
+
+/// The call `m` measures stops or starts running on a thread (`t`, or null
+/// between the polls of an `async` call).
+#[inline(always)]
+pub(crate) fn set_owner(m: &Measurement, t: *const ThreadState) {
+    if !m.held.is_null() {
+        // SAFETY: the call's own record.
+        unsafe { &*m.held }
+            .owner
+            .store(t.cast_mut(), Ordering::Relaxed);
+    }
+}
+
+/// The thread's net bytes were `before` just before a free, above its
+/// `peak_watch`: notes the composition of every running call whose rise
+/// it is a new largest of, and sets the watch again.
+#[cold]
+#[inline(never)]
+pub(crate) fn note_new_high(t: &ThreadState, before: i64) {
+    let mut below = 0i64;
+    let mut watch = i64::MAX;
+    let mut m = t.measuring.get();
+    // SAFETY: measurements on the chain are alive until they unlink
+    // themselves, and only this thread reaches them.
+    while let Some(measurement) = unsafe { m.as_mut() } {
+        let rise = before.wrapping_sub(measurement.rise_base);
+        if rise > measurement.best_rise {
+            measurement.best_rise = rise;
+            let record = record_of(t, measurement);
+            if !record.is_null() {
+                // SAFETY: the call's own record.
+                note_composition(unsafe { &*record }, measurement.slot, below);
+            }
+        }
+        if !measurement.held.is_null() {
+            // SAFETY: as above.
+            below += unsafe { &*measurement.held }
+                .lines()
+                .map(LineHeld::own)
+                .sum::<i64>();
+        }
+        watch = watch.min(measurement.peak_at());
+        m = measurement.outer;
+    }
+    t.peak_watch.set(watch);
+}
+
+/// The call ends (or is suspended) with `rise` above its entry: notes its
+/// composition if that is its largest rise yet.
+pub(crate) fn note_end_rise(t: &ThreadState, m: &mut Measurement, rise: i64) {
+    if rise > m.best_rise {
+        m.best_rise = rise;
+        let record = record_of(t, m);
+        if !record.is_null() {
+            // SAFETY: the call's own record.
+            note_composition(unsafe { &*record }, m.slot, 0);
+        }
+    }
+}
+
+/// Copies each line's own bytes to `at_peak`, with `running` more on
+/// `slot`, the line running the callees that hold them.
+fn note_composition(r: &LiveRecord, slot: u32, running: i64) {
+    for line in r.lines() {
+        line.at_peak.store(line.own(), Ordering::Relaxed);
+    }
+    let line = r.line(slot);
+    line.at_peak.store(
+        line.at_peak.load(Ordering::Relaxed) + running,
+        Ordering::Relaxed,
+    );
+}
+
+/// The composition of the call `m` measures at its largest rise: `f(slot,
+/// bytes)` for each line holding some.
+pub(crate) fn composition(m: &Measurement, mut f: impl FnMut(u32, u64)) {
+    if m.held.is_null() {
+        return;
+    }
+    // SAFETY: the call's own record.
+    let r = unsafe { &*m.held };
+    for (slot, line) in r.lines().enumerate() {
+        let bytes = line.at_peak.load(Ordering::Relaxed);
+        if bytes > 0 {
+            f(slot as u32, bytes as u64);
+        }
+    }
+}
+
+/// Every record not released (with `tag`, if given): `f(site, slot,
+/// bytes)` for each line that holds some bytes of its own.
+pub(crate) fn for_each_held(tag: Option<u64>, mut f: impl FnMut(*const (), u32, u64)) {
+    let mut record = ALL.load(Ordering::Acquire);
+    // SAFETY: records are never freed, and `listed_next` is set before a
+    // record is listed.
+    while let Some(r) = unsafe { record.as_ref() } {
+        let tagged = tag.is_none_or(|tag| r.tag.load(Ordering::Relaxed) == tag);
+        if tagged && !r.released.load(Ordering::Acquire) {
+            let site = r.site.load(Ordering::Relaxed);
+            for (slot, line) in r.lines().enumerate() {
+                let own = line.own();
+                if own > 0 {
+                    f(site, slot as u32, own as u64);
+                }
+            }
+        }
+        record = r.listed_next;
+    }
+}
+
+/// The calls running on `t`, innermost first: `f(site, slot, bytes)` for
+/// each whose running line has callees still running that hold bytes (what
+/// `for_each_held` cannot see on that line, as the callees have not ended).
+pub(crate) fn for_each_held_below(t: &ThreadState, mut f: impl FnMut(*const (), u32, u64)) {
+    let mut below = 0i64;
+    let mut m = t.measuring.get();
+    // SAFETY: as in `note_new_high`.
+    while let Some(measurement) = unsafe { m.as_ref() } {
+        if below > 0 {
+            f(measurement.site, measurement.slot, below as u64);
+        }
+        if !measurement.held.is_null() {
+            // SAFETY: the call's own record.
+            below += unsafe { &*measurement.held }
+                .lines()
+                .map(LineHeld::own)
+                .sum::<i64>();
+        }
+        m = measurement.outer;
+    }
+}
+
+// SAFETY: a record's fields are atomics but for `listed_next` (written
+// before the record is published, read only after) and `class` (set once).
+unsafe impl Sync for LiveRecord {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_have_room_for_their_lines() {
+        assert_eq!(class_of(0), 0);
+        assert_eq!(class_of(1), 0);
+        assert_eq!(class_of(2), 1);
+        assert_eq!(class_of(3), 2);
+        assert_eq!(class_of(64), 6);
+        assert_eq!(class_of(65), 7);
+    }
+}
