@@ -60,7 +60,7 @@ fn leaked_and_freed_on_another_thread() {
     let made = stats("makes", "Vec::with_capacity(bytes)");
     assert_eq!(made.retained, 10_000);
     assert_eq!(made.live_at_exit, 0);
-    let handed = stats("hands_over", "let made = makes(bytes);");
+    let handed = stats("hands_over", "let mut made = makes(bytes);");
     assert_eq!(handed.retained, 10_000);
     assert_eq!(handed.live_at_exit, 0);
 
