@@ -84,7 +84,7 @@ fn leaked_and_freed_on_another_thread() {
     let leaking = line_of("let leaked: Vec<u8>");
     assert!(
         leaks.contains(&format!(
-            "\nStill live at exit: 4.0 KiB \u{{2014}} line {leaking} (4.0 KiB)\n"
+            "\nStill live at exit: 4.0 KiB \u{2014} line {leaking} (4.0 KiB)\n"
         )),
         "{leaks}"
     );
