@@ -134,7 +134,7 @@ impl CallCore {
         // Written once, with every field's value: the call's first slice
         // is begun here rather than by `begin_slice`.
         let core = storage.write(CallCore {
-            m: slice.measurement(t, site),
+            m: slice.measurement(t, site, table.call_peak()),
             flags: 0,
             lines: table.lines_ptr(),
             block: slice.block,
@@ -504,9 +504,11 @@ impl SliceStart {
     }
 
     /// A call's measurement from here: the line and the slice start now,
-    /// and the thread's mark and peak watch are saved to be put back.
+    /// and the thread's mark and peak watch are saved to be put back. Its
+    /// composition is worth noting only above `best`, the function's
+    /// largest call peak on this thread so far (only the largest is kept).
     #[inline(always)]
-    fn measurement(&self, t: &ThreadState, site: &'static Site) -> Measurement {
+    fn measurement(&self, t: &ThreadState, site: &'static Site, best: i64) -> Measurement {
         let net = self.now.net();
         Measurement {
             line: self.now,
@@ -519,7 +521,7 @@ impl SliceStart {
             site: ptr::from_ref(site).cast(),
             held: ptr::null_mut(),
             rise_base: net,
-            best_rise: 0,
+            best_rise: best,
             outer_watch: t.peak_watch.get(),
         }
     }

@@ -164,6 +164,12 @@ impl Table {
         }
     }
 
+    /// The function's largest call peak on this thread so far.
+    #[inline(always)]
+    pub(crate) fn call_peak(&self) -> i64 {
+        relaxed::load_signed(&self.call_peak)
+    }
+
     /// A call measured by `m`, whose peak was `peak`, ends: if that is the
     /// function's largest on this thread, keeps its composition (which is
     /// written only here, by the owning thread).

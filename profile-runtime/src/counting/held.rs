@@ -105,6 +105,12 @@ pub(crate) struct LiveRecord {
     /// Once ended: the bytes of live blocks whose way up runs through this
     /// record (plus `BIAS` while the owner is ending it).
     total: AtomicI64,
+    /// While the call runs: the sum of the lines' `live`, kept by the owner.
+    held_total: AtomicI64,
+    /// While the call runs: the sum of the lines' `remote_freed` so far.
+    /// With `held_total`, it lets a call whose blocks are all gone end
+    /// without looking at its lines.
+    remote_total: AtomicI64,
     /// The next record on the list of all records (set once).
     listed_next: *mut LiveRecord,
     /// The next record on a free list.
@@ -209,19 +215,17 @@ fn make(t: &ThreadState, len: u32, site: *const ()) -> *mut LiveRecord {
     // SAFETY: a released record (or a new one), which nothing else writes:
     // its blocks are all freed, and it is on no free list now.
     let r = unsafe { &*record };
-    for slot in 0..len {
-        let line = r.line(slot);
-        line.live.store(0, Ordering::Relaxed);
-        line.remote_freed.store(0, Ordering::Relaxed);
-        line.same.store(0, Ordering::Relaxed);
-        line.at_peak.store(0, Ordering::Relaxed);
-    }
+    // The lines are all zero but for `at_peak` (which a call writes before
+    // it reads): a record is released only when it holds nothing, with
+    // nothing pending (`end`, `let_go_elsewhere`), and a new one is zeroed.
     r.len.store(len, Ordering::Relaxed);
     r.site.store(site.cast_mut(), Ordering::Relaxed);
     r.tag.store(t.held_tag.get(), Ordering::Relaxed);
     r.parent.store(ptr::null_mut(), Ordering::Relaxed);
     r.same_outer.store(ptr::null_mut(), Ordering::Relaxed);
     r.total.store(0, Ordering::Relaxed);
+    r.held_total.store(0, Ordering::Relaxed);
+    r.remote_total.store(0, Ordering::Relaxed);
     r.owner
         .store(ptr::from_ref(t).cast_mut(), Ordering::Relaxed);
     r.ended.store(false, Ordering::Relaxed);
@@ -252,6 +256,8 @@ fn new_record(class: u8) -> Option<*mut LiveRecord> {
             same_outer: AtomicPtr::new(ptr::null_mut()),
             same_slot: AtomicU32::new(0),
             total: AtomicI64::new(0),
+            held_total: AtomicI64::new(0),
+            remote_total: AtomicI64::new(0),
             listed_next: ptr::null_mut(),
             free_next: AtomicPtr::new(ptr::null_mut()),
         });
@@ -334,8 +340,17 @@ fn release(t: Option<&ThreadState>, record: *mut LiveRecord) {
 /// thread running the call.
 #[inline(always)]
 pub(crate) fn hold(record: &LiveRecord, slot: u32, size: usize) {
+    owner_add(record, slot, size as i64);
+}
+
+/// The owner adds `bytes` (negative: takes them off) to a running call's
+/// line.
+#[inline(always)]
+fn owner_add(record: &LiveRecord, slot: u32, bytes: i64) {
     let live = &record.line(slot).live;
-    relaxed::store_signed(live, relaxed::load_signed(live).wrapping_add(size as i64));
+    relaxed::store_signed(live, relaxed::load_signed(live).wrapping_add(bytes));
+    let total = &record.held_total;
+    relaxed::store_signed(total, relaxed::load_signed(total).wrapping_add(bytes));
 }
 
 /// A tracked block of `size` bytes, made on `slot` of `record`, is freed by
@@ -348,8 +363,7 @@ pub(crate) fn let_go(t: Option<&ThreadState>, record: *mut LiveRecord, slot: u32
     if let Some(t) = t {
         if r.runs_on(t) {
             // The call runs here, so it cannot end meanwhile: plain stores.
-            let live = &r.line(slot).live;
-            relaxed::store_signed(live, relaxed::load_signed(live).wrapping_sub(size as i64));
+            owner_add(r, slot, (size as i64).wrapping_neg());
             return;
         }
     }
@@ -373,11 +387,11 @@ fn let_go_elsewhere(
         if !r.ended.load(Ordering::SeqCst) {
             if let Some(t) = t {
                 if r.runs_on(t) {
-                    let live = &r.line(slot).live;
-                    relaxed::store_signed(live, relaxed::load_signed(live).wrapping_sub(size));
+                    owner_add(r, slot, size.wrapping_neg());
                     return;
                 }
             }
+            r.remote_total.fetch_add(size, Ordering::Relaxed);
             let remote = &r.line(slot).remote_freed;
             remote.fetch_add(size, Ordering::SeqCst);
             if !r.ended.load(Ordering::SeqCst) {
@@ -438,37 +452,55 @@ pub(crate) fn end(
     }
     // SAFETY: the call's own record, alive while the call runs.
     let r = unsafe { &*record };
+    if relaxed::load_signed(&r.held_total) == 0 && r.remote_total.load(Ordering::SeqCst) == 0 {
+        // The common case: every block the call made is gone, freed on
+        // this thread (each line's `live` is then zero). A free on another
+        // thread would have added to `remote_total` first.
+        r.owner.store(ptr::null_mut(), Ordering::Relaxed);
+        release(Some(t), record);
+        return ended;
+    }
     let mut total = 0i64;
     for (slot, line) in r.lines().enumerate() {
-        let remote = line.remote_freed.swap(0, Ordering::SeqCst);
-        let live = relaxed::load_signed(&line.live).wrapping_sub(remote);
-        relaxed::store_signed(&line.live, live);
-        let own = (live - line.same.load(Ordering::Relaxed)).max(0) as u64;
-        if own != 0 {
-            retained(slot as u32, own);
-            ended.retained += own;
+        let mut live = relaxed::load_signed(&line.live);
+        if line.remote_freed.load(Ordering::Relaxed) != 0 {
+            live = live.wrapping_sub(line.remote_freed.swap(0, Ordering::SeqCst));
+            relaxed::store_signed(&line.live, live);
+        }
+        if live != 0 {
+            let own = (live - line.same.load(Ordering::Relaxed)).max(0) as u64;
+            if own != 0 {
+                retained(slot as u32, own);
+                ended.retained += own;
+            }
         }
         total = total.wrapping_add(live);
     }
-    if total != 0 {
-        if let Some(parent) = parent {
-            let up = record_of(t, parent);
-            if !up.is_null() {
-                // SAFETY: the enclosing call's record, running on `t`.
-                hold(unsafe { &*up }, parent.slot, total as usize);
-                r.parent.store(up, Ordering::Relaxed);
-                r.parent_slot.store(parent.slot, Ordering::Relaxed);
-            }
+    if total == 0 {
+        // Every block of the call is gone (each line's `live` is never
+        // below zero), so no free can reach the record any more: no need
+        // for the protocol below.
+        r.owner.store(ptr::null_mut(), Ordering::Relaxed);
+        release(Some(t), record);
+        return ended;
+    }
+    if let Some(parent) = parent {
+        let up = record_of(t, parent);
+        if !up.is_null() {
+            // SAFETY: the enclosing call's record, running on `t`.
+            hold(unsafe { &*up }, parent.slot, total as usize);
+            r.parent.store(up, Ordering::Relaxed);
+            r.parent_slot.store(parent.slot, Ordering::Relaxed);
         }
-        if let Some(same) = same {
-            let outer = record_of(t, same);
-            if !outer.is_null() {
-                // SAFETY: as above.
-                let line = unsafe { &*outer }.line(same.slot);
-                line.same.fetch_add(total, Ordering::Relaxed);
-                r.same_outer.store(outer, Ordering::Relaxed);
-                r.same_slot.store(same.slot, Ordering::Relaxed);
-            }
+    }
+    if let Some(same) = same {
+        let outer = record_of(t, same);
+        if !outer.is_null() {
+            // SAFETY: as above.
+            let line = unsafe { &*outer }.line(same.slot);
+            line.same.fetch_add(total, Ordering::Relaxed);
+            r.same_outer.store(outer, Ordering::Relaxed);
+            r.same_slot.store(same.slot, Ordering::Relaxed);
         }
     }
     r.total.store(total.wrapping_add(BIAS), Ordering::Relaxed);
@@ -476,7 +508,13 @@ pub(crate) fn end(
     r.ended.store(true, Ordering::SeqCst);
     // Frees on other threads that found the call running a moment ago.
     for slot in 0..r.len.load(Ordering::Relaxed) {
-        let late = r.line(slot).remote_freed.swap(0, Ordering::SeqCst);
+        let remote = &r.line(slot).remote_freed;
+        // A free adding after this load finds the call ended, and folds
+        // itself in.
+        if remote.load(Ordering::SeqCst) == 0 {
+            continue;
+        }
+        let late = remote.swap(0, Ordering::SeqCst);
         if late != 0 {
             // Counted in `total` above: they come off it and the way up.
             let_go_elsewhere(Some(t), record, slot, late);
@@ -506,6 +544,10 @@ pub(crate) fn set_owner(m: &Measurement, t: *const ThreadState) {
 #[cold]
 #[inline(never)]
 pub(crate) fn note_new_high(t: &ThreadState, before: i64) {
+    if t.suspended.get() != 0 {
+        // The profiler's own bytes are in `before`: no call's peak.
+        return;
+    }
     let mut below = 0i64;
     let mut watch = i64::MAX;
     let mut m = t.measuring.get();
