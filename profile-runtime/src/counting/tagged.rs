@@ -68,7 +68,8 @@ fn header_size(align: usize) -> usize {
     if align <= TAGGED_ALIGN {
         HEADER
     } else {
-        HEADER.next_multiple_of(align)
+        // `HEADER` rounded up to `align`, a power of two (no division).
+        (HEADER + align - 1) & !(align - 1)
     }
 }
 
@@ -441,4 +442,36 @@ unsafe fn allocate_uncounted<A: GlobalAlloc>(inner: &A, layout: Layout) -> *mut 
     }
     // SAFETY: within the inner block.
     unsafe { base.add(header_size(layout.align())) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_keep_the_block_aligned() {
+        assert_eq!(header_size(1), 24);
+        assert_eq!(header_size(8), 24);
+        assert_eq!(header_size(16), 32);
+        assert_eq!(header_size(32), 32);
+        assert_eq!(header_size(64), 64);
+        assert_eq!(header_size(4096), 4096);
+        let layout = Layout::from_size_align(100, 16).unwrap();
+        assert_eq!(inner_layout(layout), Layout::from_size_align(132, 16).ok());
+        let layout = Layout::from_size_align(100, 2).unwrap();
+        assert_eq!(inner_layout(layout), Layout::from_size_align(124, 16).ok());
+        assert_eq!(
+            inner_layout(Layout::from_size_align(usize::MAX / 2, 1).unwrap()),
+            None
+        );
+    }
+
+    #[test]
+    fn only_bit_3_or_a_large_alignment_can_mean_a_header() {
+        let at = |address: usize| address as *mut u8;
+        assert!(!may_have_header(at(0x1000), 8));
+        assert!(!may_have_header(at(0x1010), 1));
+        assert!(may_have_header(at(0x1018), 8));
+        assert!(may_have_header(at(0x1000), 16));
+    }
 }
