@@ -179,48 +179,90 @@ unsafe fn write_header(ptr: *mut u8, holder: Option<Holder>) {
     unsafe { ptr.sub(HEADER).cast::<Header>().write(header) }
 }
 
-/// An allocation with a header: a tracked block (`holder`), or any block
-/// aligned to more than `TAGGED_ALIGN`. Counts it.
+// The functions generic over the inner allocator (`allocate`,
+// `allocate_tracked`, `deallocate`) do little but call it: the bookkeeping
+// around each call is in plain `#[inline]` functions, which an optimised
+// build inlines as before and an unoptimised crate calls in this crate's
+// build (optimised when `profile.dev.package.memprof-runtime` is, as
+// README suggests); generic code is compiled in the crate that installs the
+// allocator, at its optimisation level.
+
+/// How `allocate` makes a block: the inner block's layout and where the
+/// block starts in it (0: no header).
+struct Plan<'a> {
+    t: Option<&'a ThreadState>,
+    holder: Option<Holder>,
+    inner_layout: Layout,
+    offset: usize,
+}
+
+/// Plans an allocation of `layout` on the calling thread; `None` when the
+/// block with its header would not fit in the address space.
+#[inline]
+fn plan(layout: Layout) -> Option<Plan<'static>> {
+    let t = this_thread();
+    let holder = t.and_then(holder);
+    if holder.is_none() && layout.align() <= TAGGED_ALIGN {
+        // Counting is suspended (the profiler's own allocation): a plain
+        // block, as outside any profiled call.
+        return Some(Plan {
+            t,
+            holder,
+            inner_layout: layout,
+            offset: 0,
+        });
+    }
+    Some(Plan {
+        t,
+        holder,
+        inner_layout: inner_layout(layout)?,
+        offset: header_size(layout.align()),
+    })
+}
+
+/// Counts a block of `size` bytes made by `plan` at `base`, and writes its
+/// header: the address to hand out.
+///
+/// # Safety
+/// `base` is a live inner block of `plan.inner_layout`.
+#[inline]
+unsafe fn made(plan: &Plan<'_>, base: *mut u8, size: usize) -> *mut u8 {
+    if let Some(t) = plan.t {
+        totals::counting(t).alloc(size);
+    }
+    if plan.offset == 0 {
+        return base;
+    }
+    // SAFETY: within the inner block.
+    let ptr = unsafe { base.add(plan.offset) };
+    // SAFETY: `ptr` is `header_size` bytes into the inner block.
+    unsafe { write_header(ptr, plan.holder) };
+    hold(plan.holder, size);
+    ptr
+}
+
+/// An allocation with a header: a tracked block, or any block aligned to
+/// more than `TAGGED_ALIGN`. Counts it.
 ///
 /// # Safety
 /// `GlobalAlloc::alloc`'s contract.
 #[inline(never)]
 pub(crate) unsafe fn allocate<A: GlobalAlloc>(inner: &A, layout: Layout, zeroed: bool) -> *mut u8 {
-    let t = this_thread();
-    let holder = t.and_then(holder);
-    let (inner_layout, offset) = if holder.is_some() || layout.align() > TAGGED_ALIGN {
-        let Some(inner_layout) = inner_layout(layout) else {
-            return ptr::null_mut();
-        };
-        (inner_layout, header_size(layout.align()))
-    } else {
-        // Counting is suspended (the profiler's own allocation): a plain
-        // block, as outside any profiled call.
-        (layout, 0)
+    let Some(plan) = plan(layout) else {
+        return ptr::null_mut();
     };
     // SAFETY: a non-zero size; the caller's contract.
-    let base = unsafe { inner_alloc(inner, inner_layout, zeroed) };
+    let base = unsafe { inner_alloc(inner, plan.inner_layout, zeroed) };
     if base.is_null() {
         return base;
     }
-    if let Some(t) = t {
-        totals::counting(t).alloc(layout.size());
-    }
-    if offset == 0 {
-        return base;
-    }
-    // SAFETY: within the inner block.
-    let ptr = unsafe { base.add(offset) };
-    // SAFETY: `ptr` is `header_size` bytes into the inner block.
-    unsafe { write_header(ptr, holder) };
-    hold(holder, layout.size());
-    ptr
+    // SAFETY: the inner block just made by the plan.
+    unsafe { made(&plan, base, layout.size()) }
 }
 
 /// An allocation by `t`, on which a profiled call runs (`tracking`): a
 /// tracked block. The common case, a block aligned to 8 or less while
-/// counting is not suspended, is made here without `allocate`'s general
-/// tests.
+/// counting is not suspended, is made without `allocate`'s general tests.
 ///
 /// # Safety
 /// `GlobalAlloc::alloc`'s contract.
@@ -231,19 +273,40 @@ pub(crate) unsafe fn allocate_tracked<A: GlobalAlloc>(
     layout: Layout,
     zeroed: bool,
 ) -> *mut u8 {
-    let size = layout.size();
-    if t.suspended.get() != 0 || layout.align() > TAGGED_ALIGN || size > MAX_TRACKED {
+    let Some(inner_layout) = tracked_inner_layout(t, layout) else {
         // SAFETY: the caller's contract.
         return unsafe { allocate(inner, layout, zeroed) };
-    }
-    // SAFETY: 16 is a power of two, and `size + HEADER` rounded up to it
-    // does not overflow `isize` (`MAX_TRACKED`).
-    let inner_layout = unsafe { Layout::from_size_align_unchecked(size + HEADER, 16) };
+    };
     // SAFETY: a non-zero size; the caller's contract.
     let base = unsafe { inner_alloc(inner, inner_layout, zeroed) };
     if base.is_null() {
         return base;
     }
+    // SAFETY: an inner block of `tracked_inner_layout`, on `t`.
+    unsafe { tracked_made(t, base, layout.size()) }
+}
+
+/// The inner block of a common tracked block of `layout` by `t` (aligned to
+/// 8 or less, counting not suspended), or `None` for `allocate` to plan.
+#[inline]
+fn tracked_inner_layout(t: &ThreadState, layout: Layout) -> Option<Layout> {
+    let size = layout.size();
+    if t.suspended.get() != 0 || layout.align() > TAGGED_ALIGN || size > MAX_TRACKED {
+        return None;
+    }
+    // SAFETY: 16 is a power of two, and `size + HEADER` rounded up to it
+    // does not overflow `isize` (`MAX_TRACKED`).
+    Some(unsafe { Layout::from_size_align_unchecked(size + HEADER, 16) })
+}
+
+/// Counts a tracked block of `size` bytes made at `base` by `t`, holds it
+/// on the running line, and writes its header: the address to hand out.
+///
+/// # Safety
+/// `base` is a live inner block of `tracked_inner_layout`, made on `t`
+/// while a profiled call runs on it.
+#[inline]
+unsafe fn tracked_made(t: &ThreadState, base: *mut u8, size: usize) -> *mut u8 {
     totals::counting(t).alloc(size);
     // SAFETY: `tracking(t)`: the innermost running call's measurement,
     // alive while it is on the chain; only this thread reaches it.
@@ -317,22 +380,34 @@ fn count_free(t: Option<&ThreadState>, size: usize) {
 /// `GlobalAlloc::dealloc`'s contract.
 #[inline(never)]
 pub(crate) unsafe fn deallocate<A: GlobalAlloc>(inner: &A, ptr: *mut u8, layout: Layout) {
+    // SAFETY: the caller's contract.
+    let (block, block_layout) = unsafe { let_go_block(ptr, layout) };
+    // SAFETY: the inner block `ptr` is in, as it was made.
+    unsafe { inner.dealloc(block, block_layout) }
+}
+
+/// Counts the free of the block at `ptr` and lets its holder go: the inner
+/// block to free, and its layout.
+///
+/// # Safety
+/// `GlobalAlloc::dealloc`'s contract, for a block that may have a header.
+#[inline]
+unsafe fn let_go_block(ptr: *mut u8, layout: Layout) -> (*mut u8, Layout) {
     let t = this_thread();
     count_free(t, layout.size());
     // SAFETY: the caller's contract: `Alloc` handed `ptr` out for `layout`.
     let Some(header) = (unsafe { header_of(ptr, layout.align()) }) else {
         // An 8-aligned block of another inner allocator.
-        // SAFETY: the caller's contract.
-        return unsafe { inner.dealloc(ptr, layout) };
+        return (ptr, layout);
     };
-    // SAFETY: the block is live until the inner free below.
+    // SAFETY: the block is live until the caller frees it.
     let_go(t, unsafe { &*header }, layout.size());
     // SAFETY: the inner block made by `allocate` with this layout.
     unsafe {
-        inner.dealloc(
+        (
             ptr.sub(header_size(layout.align())),
             made_inner_layout(layout),
-        );
+        )
     }
 }
 
