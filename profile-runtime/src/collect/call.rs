@@ -328,24 +328,33 @@ impl CallCore {
         // SAFETY: the table outlives the call (see `line`).
         let table = unsafe { &*self.table };
         table.note_call_peak(self.call_peak, &self.m);
-        // SAFETY: the enclosing calls run this one on `t`: alive, and not
-        // otherwise borrowed while it ends (`t.measuring` is the next one
-        // out, this call having unlinked itself).
-        let parent = unsafe { t.measuring.get().as_mut() };
-        // SAFETY: as above.
-        let same = unsafe { self.outer_same.as_mut() }.map(|outer| &mut outer.m);
+        // The enclosing call on `t` (this one has unlinked itself), and the
+        // enclosing call of the same function, which in direct recursion is
+        // the same one.
+        let parent = t.measuring.get();
+        let same = if self.outer_same.is_null() {
+            ptr::null_mut()
+        } else {
+            // SAFETY: the enclosing call of the same function runs this
+            // one: alive; only its address is taken.
+            unsafe { ptr::addr_of_mut!((*self.outer_same).m) }
+        };
         let lines = self.lines;
         let len = self.m.len;
         let call_lines = self.call_lines;
-        let ended = held::end(t, &mut self.m, parent, same, |slot, bytes| {
-            if slot < len {
-                // SAFETY: as in `line`.
-                LineFigures::add(&unsafe { &*lines.add(slot as usize) }.retained, bytes);
-            }
-            if !call_lines.is_null() {
-                budget::add_retained(call_lines, len, slot, bytes);
-            }
-        });
+        // SAFETY: both run this call on `t`, and nothing else borrows them
+        // while it ends.
+        let ended = unsafe {
+            held::end(t, &mut self.m, parent, same, |slot, bytes| {
+                if slot < len {
+                    // SAFETY: as in `line`.
+                    LineFigures::add(&(*lines.add(slot as usize)).retained, bytes);
+                }
+                if !call_lines.is_null() {
+                    budget::add_retained(call_lines, len, slot, bytes);
+                }
+            })
+        };
         ended.retained
     }
 

@@ -434,14 +434,19 @@ pub(crate) struct Ended {
 
 /// Ends the call measured by `m` on its owner `t`: each line's retained
 /// bytes go to `retained(slot, bytes)`, and what the call still holds to
-/// the running line of `parent` (the enclosing call on this thread, if
-/// any), and, for recursion, to `same` (the enclosing running call of the
-/// same function, if any) as bytes it must not count again.
-pub(crate) fn end(
+/// the running line of `parent` (the enclosing call on this thread, or
+/// null), and, for recursion, to `same` (the enclosing running call of the
+/// same function, or null) as bytes it must not count again. Pointers, not
+/// references: in direct recursion the two are the same call.
+///
+/// # Safety
+/// `parent` and `same` are null or running calls' measurements on `t`
+/// (not `m`), which nothing else borrows while this runs.
+pub(crate) unsafe fn end(
     t: &ThreadState,
     m: &mut Measurement,
-    parent: Option<&mut Measurement>,
-    same: Option<&mut Measurement>,
+    parent: *mut Measurement,
+    same: *mut Measurement,
     mut retained: impl FnMut(u32, u64),
 ) -> Ended {
     let record = m.held;
@@ -484,7 +489,8 @@ pub(crate) fn end(
         release(Some(t), record);
         return ended;
     }
-    if let Some(parent) = parent {
+    // SAFETY: the caller's promise; this borrow ends before `same`'s.
+    if let Some(parent) = unsafe { parent.as_mut() } {
         let up = record_of(t, parent);
         if !up.is_null() {
             // SAFETY: the enclosing call's record, running on `t`.
@@ -493,7 +499,8 @@ pub(crate) fn end(
             r.parent_slot.store(parent.slot, Ordering::Relaxed);
         }
     }
-    if let Some(same) = same {
+    // SAFETY: as above.
+    if let Some(same) = unsafe { same.as_mut() } {
         let outer = record_of(t, same);
         if !outer.is_null() {
             // SAFETY: as above.
@@ -668,6 +675,111 @@ unsafe impl Sync for LiveRecord {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::counting::thread::{this_thread, Counters};
+
+    /// A call's measurement of `len` lines, with no record yet, running
+    /// line `slot`.
+    fn call(len: u32, slot: u32) -> Measurement {
+        Measurement {
+            line: Counters::ZERO,
+            slice: Counters::ZERO,
+            entry_high: 0,
+            max_high: 0,
+            outer: ptr::null_mut(),
+            slot,
+            len,
+            site: ptr::null(),
+            held: ptr::null_mut(),
+            rise_base: 0,
+            best_rise: 0,
+            outer_watch: i64::MAX,
+        }
+    }
+
+    fn live(record: *mut LiveRecord, slot: u32) -> i64 {
+        // SAFETY: records are never freed.
+        unsafe { &*record }.line(slot).own()
+    }
+
+    /// The module doc's worked example: `f` line 10 calls `g`; `g` line 3
+    /// makes a 64 B block and a 32 B one, frees the 32 B one and returns;
+    /// `f` line 11 frees the 64 B one.
+    #[test]
+    fn the_worked_example() {
+        let t = this_thread().unwrap();
+        let mut f = call(20, 10);
+        let mut g = call(5, 3);
+        let f_record = record_of(t, &mut f);
+        let g_record = record_of(t, &mut g);
+        // SAFETY: just made, running on this thread.
+        hold(unsafe { &*g_record }, 3, 64);
+        // SAFETY: as above.
+        hold(unsafe { &*g_record }, 3, 32);
+        let_go(Some(t), g_record, 3, 32);
+        assert_eq!(live(g_record, 3), 64);
+
+        let mut retained = Vec::new();
+        // SAFETY: `f` runs `g`, on this thread.
+        let ended = unsafe {
+            end(t, &mut g, &mut f, ptr::null_mut(), |slot, bytes| {
+                retained.push((slot, bytes));
+            })
+        };
+        assert_eq!(retained, [(3, 64)]);
+        assert_eq!(ended.retained, 64);
+        assert_eq!(live(f_record, 10), 64);
+
+        // `f` line 11 frees the block `g` made: it comes off both.
+        f.slot = 11;
+        let_go(Some(t), g_record, 3, 64);
+        assert_eq!(live(g_record, 3), 0);
+        assert_eq!(live(f_record, 10), 0);
+        // SAFETY: records are never freed.
+        assert!(unsafe { &*g_record }.released.load(Ordering::Relaxed));
+
+        // SAFETY: no call encloses `f`.
+        let ended = unsafe {
+            end(
+                t,
+                &mut f,
+                ptr::null_mut(),
+                ptr::null_mut(),
+                |_, _| unreachable!(),
+            )
+        };
+        assert_eq!(ended.retained, 0);
+        // SAFETY: records are never freed.
+        assert!(unsafe { &*f_record }.released.load(Ordering::Relaxed));
+    }
+
+    /// A call of the function inside a running call of it (direct
+    /// recursion): what the inner call retained is on its own rows, and the
+    /// outer call leaves it out of its own; freed later, it comes off both.
+    #[test]
+    fn recursion_counts_a_byte_once() {
+        let t = this_thread().unwrap();
+        let mut outer = call(10, 4);
+        let mut inner = call(10, 6);
+        let outer_record = record_of(t, &mut outer);
+        let inner_record = record_of(t, &mut inner);
+        // SAFETY: just made, running on this thread.
+        hold(unsafe { &*inner_record }, 6, 100);
+        let outer_m: *mut Measurement = &mut outer;
+        // SAFETY: `outer` runs `inner` and is the same function's call.
+        let ended = unsafe { end(t, &mut inner, outer_m, outer_m, |_, _| {}) };
+        assert_eq!(ended.retained, 100);
+        // The outer line holds the 100 B, all of them the inner call's.
+        assert_eq!(live(outer_record, 4), 0);
+        // SAFETY: no call encloses `outer`.
+        let ended = unsafe { end(t, &mut outer, ptr::null_mut(), ptr::null_mut(), |_, _| {}) };
+        assert_eq!(ended.retained, 0);
+        let_go(Some(t), inner_record, 6, 100);
+        assert_eq!(live(inner_record, 6), 0);
+        // SAFETY: records are never freed.
+        assert!(unsafe { &*inner_record }.released.load(Ordering::Relaxed));
+        // SAFETY: as above.
+        assert!(unsafe { &*outer_record }.released.load(Ordering::Relaxed));
+    }
 
     #[test]
     fn classes_have_room_for_their_lines() {
