@@ -22,12 +22,8 @@ use memprof::capture;
 memprof::install!();
 
 /// The line number of the first line of this file containing `text`.
-fn line_of(text: &str) -> usize {
-    include_str!("budgets.rs")
-        .lines()
-        .position(|l| l.contains(text))
-        .expect("text is in this file")
-        + 1
+fn line_of(text: &str) -> u32 {
+    common::line_in(include_str!("budgets.rs"), text)
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

@@ -36,12 +36,8 @@ fn frees_elsewhere_first(bytes: usize) {
 }
 
 /// The line number of the first line of this file containing `text`.
-fn line_of(text: &str) -> u64 {
-    include_str!("live_at_exit.rs")
-        .lines()
-        .position(|l| l.contains(text))
-        .unwrap() as u64
-        + 1
+fn line_of(text: &str) -> u32 {
+    common::line_in(include_str!("live_at_exit.rs"), text)
 }
 
 fn stats(function: &str, text: &str) -> LineStats {

@@ -5,6 +5,8 @@ use std::hint::black_box;
 
 use memprof::CallPeak;
 
+mod common;
+
 memprof::install!();
 
 const MIB: usize = 1 << 20;
@@ -58,9 +60,9 @@ fn shares(peak: &CallPeak) -> Vec<Share> {
         .collect()
 }
 
+/// The line number of the first line of this file containing `text`.
 fn line_of(text: &str) -> u32 {
-    let source = include_str!("peak_composition.rs");
-    source.lines().position(|l| l.contains(text)).unwrap() as u32 + 1
+    common::line_in(include_str!("peak_composition.rs"), text)
 }
 
 #[test]

@@ -14,6 +14,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::time::Instant;
 
+use memprof_bench::median_and_quartiles;
+
 static MEMPROF: memprof::Alloc = memprof::Alloc::system();
 
 const CALLS: usize = 200_000;
@@ -41,21 +43,6 @@ fn batch_inside_a_profiled_line<A: GlobalAlloc>(a: &A) -> f64 {
     batch(a)
 }
 
-/// The median, lower and upper quartiles of `values` (sorted here).
-fn summary(values: &mut [f64]) -> [f64; 3] {
-    values.sort_by(f64::total_cmp);
-    [
-        quantile(values, 0.5),
-        quantile(values, 0.25),
-        quantile(values, 0.75),
-    ]
-}
-
-/// The value at fraction `q` of the sorted `values`.
-fn quantile(values: &[f64], q: f64) -> f64 {
-    values[((values.len() - 1) as f64 * q).round() as usize]
-}
-
 fn main() {
     let rounds: usize = std::env::args()
         .nth(1)
@@ -79,13 +66,13 @@ fn main() {
         memprof.push(counted);
         tracked.push(in_call);
     }
-    let system = summary(&mut system)[0];
+    let system = median_and_quartiles(&mut system)[0];
     for (label, times, ratios) in [
         ("inside a profiled line", &mut tracked, &mut inside),
         ("outside profiled code", &mut memprof, &mut outside),
     ] {
-        let time = summary(times)[0];
-        let [median, q1, q3] = summary(ratios);
+        let time = median_and_quartiles(times)[0];
+        let [median, q1, q3] = median_and_quartiles(ratios);
         println!(
             "64 B alloc+free {label}, interleaved: memprof {time:.2} ns, System {system:.2} ns: \
              {median:.3}× (quartiles {q1:.3}× to {q3:.3}×, {rounds} rounds)"

@@ -40,9 +40,7 @@ fn extra(plain: fn(u64) -> u64, profiled: fn(u64) -> u64, calls: u64, per: f64) 
             (with - (before + after) / 2.0) / per
         })
         .collect();
-    extras.sort_by(f64::total_cmp);
-    let at = |q: f64| extras[((extras.len() - 1) as f64 * q).round() as usize];
-    [at(0.5), at(0.25), at(0.75)]
+    memprof_bench::median_and_quartiles(&mut extras)
 }
 
 fn main() {

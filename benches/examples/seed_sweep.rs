@@ -53,8 +53,7 @@ fn arg(n: usize, default: usize) -> usize {
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    memprof_bench::median_and_quartiles(&mut values)[0]
 }
 
 fn main() {

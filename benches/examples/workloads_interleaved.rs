@@ -12,8 +12,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use memprof_bench::{
-    churn, churn_profiled, generate_text, use_backend, word_index, word_index_profiled, Backend,
-    Switch,
+    churn, churn_profiled, generate_text, median_and_quartiles, use_backend, word_index,
+    word_index_profiled, Backend, Switch,
 };
 
 #[global_allocator]
@@ -33,13 +33,6 @@ fn timed<R>(backend: Backend, work: impl FnOnce() -> R) -> f64 {
     seconds
 }
 
-/// The median, lower and upper quartiles of `values` (sorted here).
-fn summary(values: &mut [f64]) -> [f64; 3] {
-    values.sort_by(f64::total_cmp);
-    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-    [at(0.5), at(0.25), at(0.75)]
-}
-
 /// Alternating rounds of `plain` and `profiled`; prints their ratio.
 fn compare<R>(label: &str, rounds: usize, plain: impl Fn() -> R, profiled: impl Fn() -> R) {
     timed(Backend::System, &plain);
@@ -53,12 +46,12 @@ fn compare<R>(label: &str, rounds: usize, plain: impl Fn() -> R, profiled: impl 
         plain_ms.extend([before * 1e3, after * 1e3]);
         profiled_ms.push(with * 1e3);
     }
-    let [median, q1, q3] = summary(&mut ratios);
+    let [median, q1, q3] = median_and_quartiles(&mut ratios);
     println!(
         "{label}, profiled / unprofiled, alternating runs: {median:.3}× (quartiles {q1:.3}× to \
          {q3:.3}×, {rounds} rounds; unprofiled {:.2} ms, profiled {:.2} ms)",
-        summary(&mut plain_ms)[0],
-        summary(&mut profiled_ms)[0],
+        median_and_quartiles(&mut plain_ms)[0],
+        median_and_quartiles(&mut profiled_ms)[0],
     );
 }
 

@@ -10,6 +10,14 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
+/// The median, lower and upper quartiles of `values` (sorted here): each
+/// the value at that fraction of the sorted values, the nearest one.
+pub fn median_and_quartiles(values: &mut [f64]) -> [f64; 3] {
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    [at(0.5), at(0.25), at(0.75)]
+}
+
 /// Which allocator [`Switch`] forwards to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]

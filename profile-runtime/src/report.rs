@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::collect::call::close_running_lines;
 use crate::collect::capture;
-use crate::collect::record::{self, LineFigures, Record, Table};
+use crate::collect::record::{self, LineFigures, Record, Table, TablePeak};
 use crate::collect::site::{self, Site};
 use crate::counting::alloc;
 use crate::counting::held;
@@ -363,9 +363,7 @@ impl LiveAtExit {
 /// The largest call peak among a function's tables, and its composition.
 #[derive(Default)]
 struct PeakOfTables {
-    bytes: i64,
-    call: u64,
-    lines: Vec<u64>,
+    largest: TablePeak,
     /// Tables whose function ran a call.
     tables: u32,
 }
@@ -379,24 +377,20 @@ impl PeakOfTables {
         {
             self.tables += 1;
         }
-        let (bytes, call, lines) = table.peak_composition();
-        if bytes > self.bytes {
-            *self = PeakOfTables {
-                bytes,
-                call,
-                lines,
-                tables: self.tables,
-            };
+        let peak = table.peak();
+        if peak.bytes > self.largest.bytes {
+            self.largest = peak;
         }
     }
 
     /// The report's form of it: lines numbered from `first_line`, largest
     /// first.
     fn into_report(self, first_line: u32) -> Option<CallPeak> {
-        if self.bytes <= 0 {
+        let largest = self.largest;
+        if largest.bytes <= 0 {
             return None;
         }
-        let mut lines: Vec<PeakLine> = self
+        let mut lines: Vec<PeakLine> = largest
             .lines
             .iter()
             .enumerate()
@@ -408,8 +402,8 @@ impl PeakOfTables {
             .collect();
         lines.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.line.cmp(&b.line)));
         Some(CallPeak {
-            bytes: self.bytes as u64,
-            call: (self.tables == 1).then_some(self.call),
+            bytes: largest.bytes as u64,
+            call: (self.tables == 1).then_some(largest.call),
             lines,
         })
     }

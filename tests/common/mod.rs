@@ -19,6 +19,16 @@ pub fn stats(report: &Report, function: &str, text: &str) -> LineStats {
         .unwrap_or_else(|| panic!("line {text:?} never ran in\n{}", report))
 }
 
+/// The line number of the first line of `source` (a test file's
+/// `include_str!`) containing `text`.
+pub fn line_in(source: &str, text: &str) -> u32 {
+    let index = source
+        .lines()
+        .position(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("no line containing {text:?}"));
+    index as u32 + 1
+}
+
 /// The figures of the last line (the closing brace) of `function`.
 pub fn closing(report: &Report, function: &str) -> LineStats {
     let f = report.function(function).expect("function ran");

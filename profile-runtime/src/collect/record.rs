@@ -91,6 +91,19 @@ impl LineFigures {
     }
 }
 
+/// A function's largest call peak on one thread.
+#[derive(Default)]
+pub(crate) struct TablePeak {
+    /// The rise above the call's entry.
+    pub(crate) bytes: i64,
+    /// Which call of the function on the thread reached it (1 for the
+    /// first).
+    pub(crate) call: u64,
+    /// That call's bytes live then, by line slot (empty when none was
+    /// noted).
+    pub(crate) lines: Vec<u64>,
+}
+
 /// One function's figures on one thread: a header and the function's
 /// `site.len` lines right after it, in one allocation.
 #[repr(C, align(64))]
@@ -171,28 +184,52 @@ impl Table {
     }
 
     /// A call measured by `m`, whose peak was `peak`, ends: if that is the
-    /// function's largest on this thread, keeps its composition (which is
-    /// written only here, by the owning thread).
+    /// function's largest on this thread, keeps its composition.
     pub(crate) fn note_call_peak(&self, peak: i64, m: &Measurement) {
-        if peak <= self.call_peak.load(Ordering::Relaxed) {
+        let call = self
+            .lines()
+            .first()
+            .map_or(0, |l| relaxed::load(&l.occurrences));
+        self.keep_peak(peak, call, |lines| {
+            held::composition(m, |slot, bytes| {
+                if let Some(line) = lines.get_mut(slot as usize) {
+                    *line = bytes;
+                }
+            });
+        });
+    }
+
+    /// Takes `other`'s largest call peak (a capture's, merged into the
+    /// thread's table) if it is larger.
+    fn merge_peak(&self, other: &Table) {
+        let theirs = other.peak();
+        if theirs.lines.is_empty() {
             return;
         }
-        let len = self.site.len as usize;
+        self.keep_peak(theirs.bytes, theirs.call, |lines| {
+            for (line, bytes) in lines.iter_mut().zip(theirs.lines) {
+                *line = bytes;
+            }
+        });
+    }
+
+    /// Keeps `peak`, reached by the thread's call number `call`, as the
+    /// function's largest if it is larger than the one kept: `write` fills
+    /// its composition, by line slot, from zeros. Only the owning thread
+    /// writes a table.
+    fn keep_peak(&self, peak: i64, call: u64, write: impl FnOnce(&mut [u64])) {
+        if peak <= self.call_peak() {
+            return;
+        }
         let lines = self.peak_lines_zeroed();
         if lines.is_null() {
             return;
         }
-        held::composition(m, |slot, bytes| {
-            if (slot as usize) < len {
-                // SAFETY: as above.
-                unsafe { *lines.add(slot as usize) = bytes };
-            }
-        });
-        let calls = self
-            .lines()
-            .first()
-            .map_or(0, |l| relaxed::load(&l.occurrences));
-        self.peak_call.store(calls, Ordering::Relaxed);
+        // SAFETY: `site.len` figures (`peak_lines_zeroed`), which only this
+        // thread writes, and a report reads only after `call_peak` is
+        // stored below.
+        write(unsafe { std::slice::from_raw_parts_mut(lines, self.site.len as usize) });
+        self.peak_call.store(call, Ordering::Relaxed);
         self.call_peak.store(peak, Ordering::Release);
     }
 
@@ -217,38 +254,21 @@ impl Table {
         lines
     }
 
-    /// Takes `other`'s largest call peak (a capture's, merged into the
-    /// thread's table) if it is larger.
-    fn merge_peak(&self, other: &Table) {
-        let (peak, call, composition) = other.peak_composition();
-        if peak <= self.call_peak.load(Ordering::Relaxed) || composition.is_empty() {
-            return;
-        }
-        let len = self.site.len as usize;
-        let lines = self.peak_lines_zeroed();
-        if lines.is_null() {
-            return;
-        }
-        for (slot, bytes) in composition.into_iter().enumerate().take(len) {
-            // SAFETY: `len` figures, written only by the owning thread.
-            unsafe { *lines.add(slot) = bytes };
-        }
-        self.peak_call.store(call, Ordering::Relaxed);
-        self.call_peak.store(peak, Ordering::Release);
-    }
-
-    /// The function's largest call peak on this thread, the call that
-    /// reached it, and its bytes live then by line slot.
-    pub(crate) fn peak_composition(&self) -> (i64, u64, Vec<u64>) {
-        let peak = self.call_peak.load(Ordering::Acquire);
+    /// The function's largest call peak on this thread.
+    pub(crate) fn peak(&self) -> TablePeak {
+        let bytes = self.call_peak.load(Ordering::Acquire);
         let lines = self.peak_lines.load(Ordering::Acquire);
-        let composition = if lines.is_null() {
+        let lines = if lines.is_null() {
             Vec::new()
         } else {
             // SAFETY: `site.len` figures, never freed while the table lives.
             unsafe { std::slice::from_raw_parts(lines, self.site.len as usize) }.to_vec()
         };
-        (peak, self.peak_call.load(Ordering::Relaxed), composition)
+        TablePeak {
+            bytes,
+            call: self.peak_call.load(Ordering::Relaxed),
+            lines,
+        }
     }
 
     /// Frees a table made by `Table::new`.

@@ -253,10 +253,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
 #[cold]
 #[inline(never)]
 fn dealloc_slow<A: GlobalAlloc>(t: &ThreadState, inner: &A, ptr: *mut u8, layout: Layout) {
-    let c = totals::counting(t);
-    if c.dealloc(layout.size()) {
-        c.block.publish_now(c.thread);
-    }
+    totals::count_free(t, layout.size());
     // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
     unsafe { inner.dealloc(ptr, layout) }
 }

@@ -51,7 +51,6 @@ use crate::relaxed;
 
 /// One line's bytes in one call's record.
 #[repr(C)]
-#[derive(Default)]
 pub(crate) struct LineHeld {
     /// Bytes made on the line (callees' too, once they ended) still live,
     /// as far as the owner knows: see `remote_freed`.
@@ -570,17 +569,22 @@ pub(crate) fn note_new_high(t: &ThreadState, before: i64) {
                 note_composition(unsafe { &*record }, measurement.slot, below);
             }
         }
-        if !measurement.held.is_null() {
-            // SAFETY: as above.
-            below += unsafe { &*measurement.held }
-                .lines()
-                .map(LineHeld::own)
-                .sum::<i64>();
+        // What this call holds counts on the running line of the calls
+        // outside it, if there are any.
+        if !measurement.outer.is_null() {
+            below += own_total(measurement);
         }
         watch = watch.min(measurement.peak_at());
         m = measurement.outer;
     }
     t.peak_watch.set(watch);
+}
+
+/// The bytes the call `m` measures holds as its own, over all its lines
+/// (0 before it has a record).
+fn own_total(m: &Measurement) -> i64 {
+    // SAFETY: the call's own record, if any.
+    unsafe { m.held.as_ref() }.map_or(0, |r| r.lines().map(LineHeld::own).sum())
 }
 
 /// The call ends (or is suspended) with `rise` above its entry: notes its
@@ -657,13 +661,7 @@ pub(crate) fn for_each_held_below(t: &ThreadState, mut f: impl FnMut(*const (), 
         if below > 0 {
             f(measurement.site, measurement.slot, below as u64);
         }
-        if !measurement.held.is_null() {
-            // SAFETY: the call's own record.
-            below += unsafe { &*measurement.held }
-                .lines()
-                .map(LineHeld::own)
-                .sum::<i64>();
-        }
+        below += own_total(measurement);
         m = measurement.outer;
     }
 }

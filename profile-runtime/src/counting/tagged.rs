@@ -357,19 +357,9 @@ fn hold(holder: Option<Holder>, size: usize) {
 /// block's header as it was).
 #[inline(always)]
 fn let_go(t: Option<&ThreadState>, header: &Header, size: usize) {
-    if !header.record.is_null() && header.check != 0 {
+    // An untracked block's header (aligned to more than 8) names none.
+    if !header.record.is_null() {
         held::let_go(t, header.record, header.slot as u32, size);
-    }
-}
-
-/// Counts a free on the calling thread, if it has a state.
-#[inline(always)]
-fn count_free(t: Option<&ThreadState>, size: usize) {
-    if let Some(t) = t {
-        let c = totals::counting(t);
-        if c.dealloc(size) {
-            c.block.publish_now(c.thread);
-        }
     }
 }
 
@@ -394,7 +384,9 @@ pub(crate) unsafe fn deallocate<A: GlobalAlloc>(inner: &A, ptr: *mut u8, layout:
 #[inline]
 unsafe fn let_go_block(ptr: *mut u8, layout: Layout) -> (*mut u8, Layout) {
     let t = this_thread();
-    count_free(t, layout.size());
+    if let Some(t) = t {
+        totals::count_free(t, layout.size());
+    }
     // SAFETY: the caller's contract: `Alloc` handed `ptr` out for `layout`.
     let Some(header) = (unsafe { header_of(ptr, layout.align()) }) else {
         // An 8-aligned block of another inner allocator.

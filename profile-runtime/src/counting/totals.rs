@@ -579,6 +579,16 @@ pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
     }
 }
 
+/// Counts a free by `t` on any path, publishing the thread's net bytes if
+/// they fell enough (before the block is freed: this is not the fast
+/// path, which frees first).
+pub(crate) fn count_free(t: &ThreadState, size: usize) {
+    let c = counting(t);
+    if c.dealloc(size) {
+        c.block.publish_now(c.thread);
+    }
+}
+
 /// Makes sure the calling thread counts somewhere for good (a block of its
 /// own, or its fallback), so that the block a running call reads stays the
 /// same until the call ends.

@@ -168,16 +168,11 @@ fn peak_summary(function: &FunctionReport, bytes: &dyn Fn(i128) -> String) -> Op
     );
     if !peak.lines.is_empty() {
         out.push_str(", live then: ");
-        let named: Vec<String> = peak
-            .lines
-            .iter()
-            .take(SUMMARY_LINES)
-            .map(|l| format!("line {} {}", l.line, bytes(i128::from(l.bytes))))
-            .collect();
-        out.push_str(&named.join(", "));
-        if peak.lines.len() > SUMMARY_LINES {
-            out.push_str(", ...");
-        }
+        out.push_str(&first_lines(
+            peak.lines
+                .iter()
+                .map(|l| format!("line {} {}", l.line, bytes(i128::from(l.bytes)))),
+        ));
     }
     out.push('\n');
     Some(out)
@@ -200,21 +195,26 @@ fn live_at_exit_summary(
     }
     let total: u64 = lines.iter().map(|&(_, live)| live).sum();
     lines.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let named: Vec<String> = lines
-        .iter()
-        .take(SUMMARY_LINES)
-        .map(|&(line, live)| format!("line {line} ({})", bytes(i128::from(live))))
-        .collect();
-    let more = if lines.len() > SUMMARY_LINES {
-        ", ..."
-    } else {
-        ""
-    };
+    let named = first_lines(
+        lines
+            .iter()
+            .map(|&(line, live)| format!("line {line} ({})", bytes(i128::from(live)))),
+    );
     Some(format!(
-        "Still live at exit: {} \u{2014} {}{more}\n",
+        "Still live at exit: {} \u{2014} {named}\n",
         bytes(i128::from(total)),
-        named.join(", ")
     ))
+}
+
+/// The first `SUMMARY_LINES` of `named` (largest first) joined, and `...`
+/// when there are more.
+fn first_lines(named: impl ExactSizeIterator<Item = String>) -> String {
+    let more = named.len() > SUMMARY_LINES;
+    let mut text = named.take(SUMMARY_LINES).collect::<Vec<_>>().join(", ");
+    if more {
+        text.push_str(", ...");
+    }
+    text
 }
 
 #[cfg(test)]
@@ -330,6 +330,20 @@ Still live at exit: 97.7 MiB \u{2014} line 7 (97.7 MiB)
         let text = report.to_string();
         assert_eq!(text.matches("Filename: src/demo.rs\n").count(), 2);
         assert!(text.contains("(97.7 MiB)\n\nFilename: src/demo.rs\nFunction: demo::again\n"));
+    }
+
+    #[test]
+    fn a_summary_names_five_lines_and_says_when_there_are_more() {
+        let named = |n: u32| (0..n).map(|i| format!("line {}", i + 1));
+        assert_eq!(first_lines(named(2)), "line 1, line 2");
+        assert_eq!(
+            first_lines(named(5)),
+            "line 1, line 2, line 3, line 4, line 5"
+        );
+        assert_eq!(
+            first_lines(named(7)),
+            "line 1, line 2, line 3, line 4, line 5, ..."
+        );
     }
 
     #[test]
