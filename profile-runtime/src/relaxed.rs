@@ -160,6 +160,83 @@ pub(crate) fn raise_signed(cell: &AtomicI64, value: i64) {
     }
 }
 
+/// `relaxed_load!(address)`: a relaxed load of the 64-bit atomic at a raw
+/// address (`*const` or `*mut` of `AtomicU64`, `AtomicI64` or `u64`), as a
+/// `u64`; unsafe, the address must be of a live atomic.
+///
+/// For the probes' quiet path in an unoptimised build, where a reference
+/// made from a raw pointer is checked for null and alignment (about twenty
+/// instructions) and every function layer, even inlined, copies its
+/// arguments and result through stack slots: a macro and a place's address
+/// taken with `addr_of!` cost neither.
+#[cfg(all(
+    debug_assertions,
+    not(miri),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+macro_rules! relaxed_load {
+    ($cell:expr) => {{
+        let cell = $cell as *const u64;
+        let value: u64;
+        // An aligned 64-bit load is single-copy atomic on this target (see
+        // the module's doc): a relaxed atomic load, touching nothing else.
+        #[cfg(target_arch = "x86_64")]
+        ::std::arch::asm!("mov {value}, qword ptr [{cell}]", cell = in(reg) cell,
+            value = out(reg) value, options(nostack, readonly, preserves_flags));
+        #[cfg(target_arch = "aarch64")]
+        ::std::arch::asm!("ldr {value}, [{cell}]", cell = in(reg) cell,
+            value = out(reg) value, options(nostack, readonly, preserves_flags));
+        value
+    }};
+}
+#[cfg(not(all(
+    debug_assertions,
+    not(miri),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
+macro_rules! relaxed_load {
+    ($cell:expr) => {
+        (*($cell as *const ::std::sync::atomic::AtomicU64))
+            .load(::std::sync::atomic::Ordering::Relaxed)
+    };
+}
+pub(crate) use relaxed_load;
+
+/// `relaxed_store!(address, value)`: a relaxed store of a `u64` to the
+/// 64-bit atomic at a raw address; unsafe, as `relaxed_load!`, and only for
+/// an atomic no other thread writes.
+#[cfg(all(
+    debug_assertions,
+    not(miri),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+))]
+macro_rules! relaxed_store {
+    ($cell:expr, $value:expr) => {{
+        let cell = $cell as *mut u64;
+        let value: u64 = $value;
+        // As in `relaxed_load!`: an aligned 64-bit store is single-copy
+        // atomic, a relaxed atomic store to `cell` alone.
+        #[cfg(target_arch = "x86_64")]
+        ::std::arch::asm!("mov qword ptr [{cell}], {value}", cell = in(reg) cell,
+            value = in(reg) value, options(nostack, preserves_flags));
+        #[cfg(target_arch = "aarch64")]
+        ::std::arch::asm!("str {value}, [{cell}]", cell = in(reg) cell,
+            value = in(reg) value, options(nostack, preserves_flags));
+    }};
+}
+#[cfg(not(all(
+    debug_assertions,
+    not(miri),
+    any(target_arch = "x86_64", target_arch = "aarch64")
+)))]
+macro_rules! relaxed_store {
+    ($cell:expr, $value:expr) => {
+        (*($cell as *const ::std::sync::atomic::AtomicU64))
+            .store($value, ::std::sync::atomic::Ordering::Relaxed)
+    };
+}
+pub(crate) use relaxed_store;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +261,15 @@ mod tests {
         assert_eq!(load_signed(&signed), -8);
         raise_signed(&signed, 3);
         assert_eq!(load_signed(&signed), 3);
+        let (at_cell, at_signed) = (&raw const cell, &raw const signed);
+        // SAFETY: the addresses of live atomics only this thread writes.
+        unsafe {
+            relaxed_store!(at_cell, relaxed_load!(at_cell) + 5);
+            assert_eq!(relaxed_load!(at_cell), 25);
+            relaxed_store!(at_signed, (-11i64) as u64);
+            assert_eq!(relaxed_load!(at_signed) as i64, -11);
+        }
+        assert_eq!(cell.load(Ordering::Relaxed), 25);
+        assert_eq!(signed.load(Ordering::Relaxed), -11);
     }
 }

@@ -54,7 +54,8 @@ use crate::collect::site::{self, Site};
 use crate::collect::switch;
 use crate::counting::held;
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
-use crate::counting::totals::{live_with, Block};
+use crate::counting::totals::{live_with, published_live_at, Block};
+use crate::relaxed::{relaxed_load, relaxed_store};
 
 /// `excluded` holds what nested calls of the same function counted (it is
 /// uninitialised without this flag).
@@ -183,12 +184,11 @@ impl CallCore {
     /// The figures of the line in `slot` (< `len`).
     #[inline(always)]
     fn line(&self, slot: u32) -> &LineFigures {
-        debug_assert!(slot < self.m.len);
         // SAFETY: `lines` points at `len` figures of a table that outlives
         // the call (tables of a thread's record are never freed; a
         // capture's are freed only after its calls are pointed elsewhere),
         // and every slot stored in `current` or passed here is below `len`.
-        unsafe { &*self.lines.add(slot as usize) }
+        unsafe { &*self.lines.wrapping_add(slot as usize) }
     }
 
     /// Makes this call the innermost running one on `t`, whose table of the
@@ -375,20 +375,33 @@ impl CallCore {
             // execution, one peak. Only a new loop iteration restarts a line.
             return;
         }
+        // Raw addresses and `relaxed_*!` macros on this path: an unoptimised
+        // build checks every reference made from a raw pointer and copies
+        // every inlined function's arguments through the stack.
         // SAFETY: the block is a static one or the thread's fallback, which
-        // outlive the call.
-        let block = unsafe { &*self.block };
-        if block.calls() == self.m.line.calls {
-            // The common case: the thread neither allocated nor freed while
-            // the line ran. Only the process-wide Mem usage can have moved,
-            // and the measurement need not restart.
-            let live = live_with(self.start_unpublished);
-            self.line(self.m.slot).raise_mem_usage(live);
-        } else {
-            self.close_changed_line();
-        }
-        if count != count::NEVER {
-            LineFigures::add(&self.line(slot).occurrences, 1);
+        // outlive the call; the process's published bytes are a static's.
+        // The line figures are the call's table's (see `line`), which
+        // only this thread writes; `slot` and `m.slot` are below `len`.
+        unsafe {
+            if relaxed_load!(Block::calls_at(self.block)) == self.m.line.calls {
+                // The common case: the thread neither allocated nor freed
+                // while the line ran. Only the process-wide Mem usage can
+                // have moved, and the measurement need not restart.
+                let live = (relaxed_load!(published_live_at()) as i64)
+                    .wrapping_add(self.start_unpublished);
+                let mem_usage =
+                    ptr::addr_of!((*self.lines.wrapping_add(self.m.slot as usize)).mem_usage);
+                if live > relaxed_load!(mem_usage) as i64 {
+                    relaxed_store!(mem_usage, live as u64);
+                }
+            } else {
+                self.close_changed_line();
+            }
+            if count != count::NEVER {
+                let occurrences =
+                    ptr::addr_of!((*self.lines.wrapping_add(slot as usize)).occurrences);
+                relaxed_store!(occurrences, relaxed_load!(occurrences).wrapping_add(1));
+            }
         }
         self.m.slot = slot;
     }

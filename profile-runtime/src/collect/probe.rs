@@ -10,7 +10,7 @@
 
 #[cfg(not(debug_assertions))]
 use std::marker::PhantomData;
-use std::ptr;
+use std::ptr::NonNull;
 
 use crate::collect::call::{count, CallCore};
 use crate::collect::site::Site;
@@ -21,7 +21,7 @@ use crate::counting::thread::this_thread;
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 #[repr(transparent)]
-pub struct Probe(*mut CallCore);
+pub struct Probe(Option<NonNull<CallCore>>);
 
 // SAFETY: the handle is used only while its call runs on the thread using
 // it: a synchronous call's body runs on one thread, and an `async` call's
@@ -35,14 +35,20 @@ unsafe impl Sync for Probe {}
 impl Probe {
     #[inline(always)]
     pub(crate) fn new(core: *mut CallCore) -> Probe {
-        Probe(core)
+        Probe(NonNull::new(core))
     }
 
     /// Whether the call is profiled (the handle is not null).
     #[doc(hidden)]
     #[inline(always)]
     pub fn is_on(self) -> bool {
-        self.0 as usize != 0
+        // A `match`, not `is_some`, which is a call in an unoptimised build
+        // (this runs in the profiled function, and on every `for` iteration).
+        #[allow(clippy::redundant_pattern_matching)]
+        match self.0 {
+            Some(_) => true,
+            None => false,
+        }
     }
 
     /// The handle of the innermost call running on this thread, if it is a
@@ -52,24 +58,26 @@ impl Probe {
     #[inline]
     pub fn current(site: &'static Site) -> Probe {
         let Some(t) = this_thread() else {
-            return Probe(ptr::null_mut());
+            return Probe(None);
         };
         let core = t.measuring.get().cast::<CallCore>();
         // SAFETY: a running call on this thread's chain (see `call.rs`).
         match unsafe { core.as_ref() } {
-            Some(c) if c.is_call_of(site) => Probe(core),
-            _ => Probe(ptr::null_mut()),
+            Some(c) if c.is_call_of(site) => Probe::new(core),
+            _ => Probe(None),
         }
     }
 
     #[inline(always)]
     fn step(self, slot: u32, count: u8) {
-        // An address compared as a number: one instruction unoptimised.
-        if self.0 as usize != 0 {
-            // SAFETY: a non-null handle points at a running call on this
-            // thread (see `unsafe impl Send`), which nothing else borrows
-            // while a probe of its body runs.
-            unsafe { &mut *self.0 }.switch(slot, count);
+        // `NonNull::as_mut`, not `&mut *`: an unoptimised build checks a
+        // reference made from a raw pointer here for null and alignment,
+        // and core's function is compiled without those checks.
+        if let Some(mut core) = self.0 {
+            // SAFETY: a handle points at a running call on this thread (see
+            // `unsafe impl Send`), which nothing else borrows while a probe
+            // of its body runs.
+            unsafe { core.as_mut() }.switch(slot, count);
         }
     }
 }
@@ -175,9 +183,9 @@ impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
     #[inline(always)]
     fn drop(&mut self) {
         #[cfg(not(debug_assertions))]
-        if self.probe.is_on() {
+        if let Some(mut core) = self.probe.0 {
             // SAFETY: as in `Probe::step`.
-            unsafe { &mut *self.probe.0 }.switch_to_close();
+            unsafe { core.as_mut() }.switch_to_close();
         }
         #[cfg(debug_assertions)]
         if self.on {
@@ -193,8 +201,9 @@ impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
 fn close(site: &'static Site) {
     let probe = Probe::current(site);
     // SAFETY: as in `Probe::step`.
-    if let Some(core) = unsafe { probe.0.as_mut() } {
-        core.switch_to_close();
+    if let Some(mut core) = probe.0 {
+        // SAFETY: as in `Probe::step`.
+        unsafe { core.as_mut() }.switch_to_close();
     }
 }
 

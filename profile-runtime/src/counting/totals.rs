@@ -196,6 +196,16 @@ impl Block {
         relaxed::load(&self.calls)
     }
 
+    /// The address of `calls` of the block at `block`, for
+    /// `relaxed_load!`: no reference made, which an unoptimised build
+    /// would check.
+    #[inline(always)]
+    pub(crate) fn calls_at(block: *const Block) -> *const AtomicU64 {
+        // SAFETY: only the field's address is computed, which `addr_of!`
+        // does without reading or checking.
+        unsafe { ptr::addr_of!((*block).calls) }
+    }
+
     /// Allocation calls (a realloc is one).
     #[inline(always)]
     pub(crate) fn allocs(&self) -> u64 {
@@ -656,6 +666,12 @@ pub(crate) fn installed() -> bool {
 #[inline(always)]
 pub(crate) fn published_live() -> i64 {
     relaxed::load_signed(&TABLE.published_live)
+}
+
+/// The address of `published_live()`'s counter, for `relaxed_load!`.
+#[inline(always)]
+pub(crate) fn published_live_at() -> *const AtomicI64 {
+    &TABLE.published_live
 }
 
 /// Mem usage given the calling thread's unpublished net bytes (which do not
