@@ -117,6 +117,57 @@ pub struct CallCore {
     call_lines: *mut CallLine,
 }
 
+// The quiet paths (a probe, a call's start and end where the thread
+// neither allocated nor freed) as macros over a `CallCore`, reading and
+// writing through raw addresses with the `relaxed_*!` macros. Why not
+// methods: in an unoptimised build, which is what `cargo test` runs, every
+// reference made from a raw pointer is checked for null and alignment
+// (about twenty instructions), and every function layer, even an inlined
+// one, copies its arguments through the stack; these run on every
+// statement.
+
+/// `quiet_since!(core, calls)`: whether the thread made no allocator call
+/// since its count was `calls`.
+macro_rules! quiet_since {
+    ($core:expr, $calls:expr) => {
+        // SAFETY: the block is a static one or the thread's fallback, which
+        // outlive the call.
+        unsafe { relaxed_load!(Block::calls_at($core.block)) == $calls }
+    };
+}
+
+/// `raise_mem_usage!(core, slot)`: raises the Mem usage of the line in
+/// `slot` (< `len`) to the process's live bytes, the thread's unpublished
+/// bytes being `start_unpublished`.
+macro_rules! raise_mem_usage {
+    ($core:expr, $slot:expr) => {
+        // SAFETY: the process's published bytes are a static's; the line's
+        // figures are the call's table's (see `CallCore::line`), which only
+        // this thread writes.
+        unsafe {
+            let live =
+                (relaxed_load!(published_live_at()) as i64).wrapping_add($core.start_unpublished);
+            let mem_usage = ptr::addr_of!((*$core.lines.wrapping_add($slot as usize)).mem_usage);
+            if live > relaxed_load!(mem_usage) as i64 {
+                relaxed_store!(mem_usage, live as u64);
+            }
+        }
+    };
+}
+
+/// `count_occurrence!(core, slot)`: one more run of the line in `slot`
+/// (< `len`).
+macro_rules! count_occurrence {
+    ($core:expr, $slot:expr) => {
+        // SAFETY: as in `raise_mem_usage!`.
+        unsafe {
+            let occurrences =
+                ptr::addr_of!((*$core.lines.wrapping_add($slot as usize)).occurrences);
+            relaxed_store!(occurrences, relaxed_load!(occurrences).wrapping_add(1));
+        }
+    };
+}
+
 impl CallCore {
     /// Starts a call of `site` on `t`, in `storage`: counts it on the
     /// signature line, and makes it the innermost running call. The line in
@@ -150,12 +201,11 @@ impl CallCore {
             call_lines: ptr::null_mut(),
         });
         slice.link(core, t, table);
-        let signature = core.line(0);
-        LineFigures::add(&signature.occurrences, 1);
-        signature.raise_mem_usage(live_with(core.start_unpublished));
+        count_occurrence!(core, 0);
+        raise_mem_usage!(core, 0);
         if first != 0 && first < core.m.len {
             // The signature line ran no code of its own: nothing to close.
-            LineFigures::add(&core.line(first).occurrences, 1);
+            count_occurrence!(core, first);
             core.m.slot = first;
         }
         if site::tracking_active() {
@@ -217,15 +267,11 @@ impl CallCore {
     /// next poll of an `async` call) continues it.
     #[inline]
     pub(crate) fn end_slice(&mut self, t: &ThreadState) {
-        // SAFETY: as in `switch`.
-        let block = unsafe { &*self.block };
-        let quiet = block.calls() == self.m.slice.calls && self.flags == 0;
-        if quiet {
+        if self.flags == 0 && quiet_since!(self, self.m.slice.calls) {
             // The common case: nothing allocated or freed in the whole
             // slice. The running line's Mem usage may have moved; nothing
             // else did, and the caller's mark goes back as it was.
-            self.line(self.m.slot)
-                .raise_mem_usage(live_with(self.start_unpublished));
+            raise_mem_usage!(self, self.m.slot);
             if self.call_net > self.call_peak {
                 self.call_peak = self.call_net;
             }
@@ -375,33 +421,16 @@ impl CallCore {
             // execution, one peak. Only a new loop iteration restarts a line.
             return;
         }
-        // Raw addresses and `relaxed_*!` macros on this path: an unoptimised
-        // build checks every reference made from a raw pointer and copies
-        // every inlined function's arguments through the stack.
-        // SAFETY: the block is a static one or the thread's fallback, which
-        // outlive the call; the process's published bytes are a static's.
-        // The line figures are the call's table's (see `line`), which
-        // only this thread writes; `slot` and `m.slot` are below `len`.
-        unsafe {
-            if relaxed_load!(Block::calls_at(self.block)) == self.m.line.calls {
-                // The common case: the thread neither allocated nor freed
-                // while the line ran. Only the process-wide Mem usage can
-                // have moved, and the measurement need not restart.
-                let live = (relaxed_load!(published_live_at()) as i64)
-                    .wrapping_add(self.start_unpublished);
-                let mem_usage =
-                    ptr::addr_of!((*self.lines.wrapping_add(self.m.slot as usize)).mem_usage);
-                if live > relaxed_load!(mem_usage) as i64 {
-                    relaxed_store!(mem_usage, live as u64);
-                }
-            } else {
-                self.close_changed_line();
-            }
-            if count != count::NEVER {
-                let occurrences =
-                    ptr::addr_of!((*self.lines.wrapping_add(slot as usize)).occurrences);
-                relaxed_store!(occurrences, relaxed_load!(occurrences).wrapping_add(1));
-            }
+        if quiet_since!(self, self.m.line.calls) {
+            // The common case: the thread neither allocated nor freed while
+            // the line ran. Only the process-wide Mem usage can have moved,
+            // and the measurement need not restart.
+            raise_mem_usage!(self, self.m.slot);
+        } else {
+            self.close_changed_line();
+        }
+        if count != count::NEVER {
+            count_occurrence!(self, slot);
         }
         self.m.slot = slot;
     }

@@ -95,9 +95,12 @@ impl<T: Copy> Local<T> {
 
     #[inline(always)]
     pub(crate) fn get(&self) -> T {
-        // SAFETY: like `Cell`: the value is only ever copied in or out, and
-        // `Local` is not `Sync`, so no other thread reaches it.
-        unsafe { *self.0.get() }
+        // Read through a reference, not the cell's raw pointer, which an
+        // unoptimised build would check for null and alignment.
+        // SAFETY: `UnsafeCell<T>` has `T`'s layout, and like `Cell` the
+        // value is only ever copied in or out, by one thread (`Local` is not
+        // `Sync`): nothing writes it while this reference lives.
+        unsafe { *std::mem::transmute::<&UnsafeCell<T>, &T>(&self.0) }
     }
 
     #[inline(always)]
