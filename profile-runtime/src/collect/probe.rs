@@ -204,7 +204,6 @@ impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
 #[inline(never)]
 fn close(site: &'static Site) {
     let probe = Probe::current(site);
-    // SAFETY: as in `Probe::step`.
     if let Some(mut core) = probe.0 {
         // SAFETY: as in `Probe::step`.
         unsafe { core.as_mut() }.switch_to_close();
