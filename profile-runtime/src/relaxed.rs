@@ -6,169 +6,24 @@
 //! the probes and the allocator do a few of these on every statement and
 //! every allocation. On x86-64 and AArch64 an aligned 64-bit load or store
 //! is single-copy atomic, so a `mov` (`ldr`, `str`) written as inline
-//! assembly is a relaxed atomic access, and an `#[inline(always)]` function
-//! around it is inlined even without optimisation. Optimised builds, other
-//! targets and Miri use the standard atomics, which compile to the same
-//! instruction there.
+//! assembly is a relaxed atomic access, written once, in the macros
+//! `relaxed_load!` and `relaxed_store!`, which every function here uses.
+//! Optimised builds, other targets and Miri use the standard atomics, which
+//! compile to the same instruction there.
+//!
+//! The macros take the counter's address as a raw pointer: the quiet paths
+//! of probes and calls use them directly on addresses taken with `addr_of!`,
+//! because in an unoptimised build a reference made from a raw pointer is
+//! checked for null and alignment (about twenty instructions), and every
+//! function layer, even an inlined one, copies its arguments and result
+//! through stack slots.
 
 use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicU64};
 
-// Both versions take the counter's address as a raw pointer made by `as`
-// casts: a reference cast to another type and dereferenced would carry
-// alignment and null checks in an unoptimised build.
-
-#[cfg(all(
-    debug_assertions,
-    not(miri),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
-mod imp {
-    use std::arch::asm;
-
-    /// # Safety
-    /// `cell` is the address of a live, aligned 8-byte atomic.
-    #[inline(always)]
-    pub(super) unsafe fn load(cell: *const u64) -> u64 {
-        let value: u64;
-        // SAFETY: `cell` is a valid, aligned 8-byte atomic (the caller's
-        // promise); an aligned 64-bit load is single-copy atomic on this
-        // target, so this is a relaxed atomic load, and it touches nothing
-        // else.
-        unsafe {
-            #[cfg(target_arch = "x86_64")]
-            asm!("mov {value}, qword ptr [{cell}]", cell = in(reg) cell, value = out(reg) value,
-                 options(nostack, readonly, preserves_flags));
-            #[cfg(target_arch = "aarch64")]
-            asm!("ldr {value}, [{cell}]", cell = in(reg) cell, value = out(reg) value,
-                 options(nostack, readonly, preserves_flags));
-        }
-        value
-    }
-
-    /// # Safety
-    /// As for `load`.
-    #[inline(always)]
-    pub(super) unsafe fn store(cell: *mut u64, value: u64) {
-        // SAFETY: as in `load`: an aligned 64-bit store is single-copy
-        // atomic on this target, a relaxed atomic store to `cell` alone.
-        unsafe {
-            #[cfg(target_arch = "x86_64")]
-            asm!("mov qword ptr [{cell}], {value}", cell = in(reg) cell, value = in(reg) value,
-                 options(nostack, preserves_flags));
-            #[cfg(target_arch = "aarch64")]
-            asm!("str {value}, [{cell}]", cell = in(reg) cell, value = in(reg) value,
-                 options(nostack, preserves_flags));
-        }
-    }
-}
-
-#[cfg(not(all(
-    debug_assertions,
-    not(miri),
-    any(target_arch = "x86_64", target_arch = "aarch64")
-)))]
-mod imp {
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    /// # Safety
-    /// `cell` is the address of a live `AtomicU64` (or an atomic of its
-    /// size, alignment and bit validity).
-    #[inline(always)]
-    pub(super) unsafe fn load(cell: *const u64) -> u64 {
-        // SAFETY: the caller's promise.
-        unsafe { &*cell.cast::<AtomicU64>() }.load(Ordering::Relaxed)
-    }
-
-    /// # Safety
-    /// As for `load`.
-    #[inline(always)]
-    pub(super) unsafe fn store(cell: *mut u64, value: u64) {
-        // SAFETY: the caller's promise.
-        unsafe { &*cell.cast::<AtomicU64>() }.store(value, Ordering::Relaxed);
-    }
-}
-
-/// A relaxed load.
-#[inline(always)]
-pub(crate) fn load(cell: &AtomicU64) -> u64 {
-    // SAFETY: the address of an `AtomicU64`.
-    unsafe { imp::load(cell as *const AtomicU64 as *const u64) }
-}
-
-/// A relaxed store.
-#[inline(always)]
-pub(crate) fn store(cell: &AtomicU64, value: u64) {
-    // SAFETY: the address of an `AtomicU64`, whose `UnsafeCell` permits
-    // writes through a shared reference.
-    unsafe { imp::store(cell as *const AtomicU64 as *mut u64, value) }
-}
-
-/// A relaxed load of a signed counter.
-#[inline(always)]
-pub(crate) fn load_signed(cell: &AtomicI64) -> i64 {
-    // SAFETY: `AtomicI64` has the size, alignment and bit validity of
-    // `AtomicU64` (an integer in an `UnsafeCell`).
-    unsafe { imp::load(cell as *const AtomicI64 as *const u64) as i64 }
-}
-
-/// A relaxed store of a signed counter.
-#[inline(always)]
-pub(crate) fn store_signed(cell: &AtomicI64, value: i64) {
-    // SAFETY: as in `load_signed` and `store`.
-    unsafe { imp::store(cell as *const AtomicI64 as *mut u64, value as u64) }
-}
-
-/// A relaxed load of a pointer.
-#[inline(always)]
-pub(crate) fn load_ptr<T>(cell: &AtomicPtr<T>) -> *mut T {
-    #[cfg(target_pointer_width = "64")]
-    {
-        // SAFETY: on a 64-bit target `AtomicPtr<T>` has the size,
-        // alignment and bit validity of `AtomicU64` (an address in an
-        // `UnsafeCell`).
-        unsafe { imp::load(cell as *const AtomicPtr<T> as *const u64) as *mut T }
-    }
-    #[cfg(not(target_pointer_width = "64"))]
-    {
-        cell.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-/// Adds to a counter only one thread writes: a load and a store, no locked
-/// instruction. Returns the new value.
-#[inline(always)]
-pub(crate) fn bump(cell: &AtomicU64, by: u64) -> u64 {
-    let value = load(cell).wrapping_add(by);
-    store(cell, value);
-    value
-}
-
-/// Raises a maximum only one thread writes; reads first, so that no new
-/// maximum stores nothing.
-#[inline(always)]
-pub(crate) fn raise(cell: &AtomicU64, value: u64) {
-    if value > load(cell) {
-        store(cell, value);
-    }
-}
-
-/// Raises a signed maximum only one thread writes.
-#[inline(always)]
-pub(crate) fn raise_signed(cell: &AtomicI64, value: i64) {
-    if value > load_signed(cell) {
-        store_signed(cell, value);
-    }
-}
-
 /// `relaxed_load!(address)`: a relaxed load of the 64-bit atomic at a raw
-/// address (`*const` or `*mut` of `AtomicU64`, `AtomicI64` or `u64`), as a
-/// `u64`; unsafe, the address must be of a live atomic.
-///
-/// For the probes' quiet path in an unoptimised build, where a reference
-/// made from a raw pointer is checked for null and alignment (about twenty
-/// instructions) and every function layer, even inlined, copies its
-/// arguments and result through stack slots: a macro and a place's address
-/// taken with `addr_of!` cost neither.
+/// address (`*const` or `*mut` of `AtomicU64`, `AtomicI64`, a 64-bit
+/// `AtomicPtr` or `u64`), as a `u64`; unsafe, the address must be of a live
+/// atomic.
 #[cfg(all(
     debug_assertions,
     not(miri),
@@ -236,6 +91,78 @@ macro_rules! relaxed_store {
     };
 }
 pub(crate) use relaxed_store;
+
+/// A relaxed load.
+#[inline(always)]
+pub(crate) fn load(cell: &AtomicU64) -> u64 {
+    // SAFETY: the address of an `AtomicU64`.
+    unsafe { relaxed_load!(cell as *const AtomicU64) }
+}
+
+/// A relaxed store.
+#[inline(always)]
+pub(crate) fn store(cell: &AtomicU64, value: u64) {
+    // SAFETY: the address of an `AtomicU64`, whose `UnsafeCell` permits
+    // writes through a shared reference.
+    unsafe { relaxed_store!(cell as *const AtomicU64, value) }
+}
+
+/// A relaxed load of a signed counter.
+#[inline(always)]
+pub(crate) fn load_signed(cell: &AtomicI64) -> i64 {
+    // SAFETY: `AtomicI64` has the size, alignment and bit validity of
+    // `AtomicU64` (an integer in an `UnsafeCell`).
+    unsafe { relaxed_load!(cell as *const AtomicI64) as i64 }
+}
+
+/// A relaxed store of a signed counter.
+#[inline(always)]
+pub(crate) fn store_signed(cell: &AtomicI64, value: i64) {
+    // SAFETY: as in `load_signed` and `store`.
+    unsafe { relaxed_store!(cell as *const AtomicI64, value as u64) }
+}
+
+/// A relaxed load of a pointer.
+#[inline(always)]
+pub(crate) fn load_ptr<T>(cell: &AtomicPtr<T>) -> *mut T {
+    #[cfg(target_pointer_width = "64")]
+    {
+        // SAFETY: on a 64-bit target `AtomicPtr<T>` has the size,
+        // alignment and bit validity of `AtomicU64` (an address in an
+        // `UnsafeCell`).
+        unsafe { relaxed_load!(cell as *const AtomicPtr<T>) as *mut T }
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    {
+        cell.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Adds to a counter only one thread writes: a load and a store, no locked
+/// instruction. Returns the new value.
+#[inline(always)]
+pub(crate) fn bump(cell: &AtomicU64, by: u64) -> u64 {
+    let value = load(cell).wrapping_add(by);
+    store(cell, value);
+    value
+}
+
+/// Raises a maximum only one thread writes; reads first, so that no new
+/// maximum stores nothing.
+#[inline(always)]
+pub(crate) fn raise(cell: &AtomicU64, value: u64) {
+    if value > load(cell) {
+        store(cell, value);
+    }
+}
+
+/// Raises a signed maximum only one thread writes.
+#[inline(always)]
+pub(crate) fn raise_signed(cell: &AtomicI64, value: i64) {
+    if value > load_signed(cell) {
+        store_signed(cell, value);
+    }
+}
 
 #[cfg(test)]
 mod tests {

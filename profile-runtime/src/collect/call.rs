@@ -267,7 +267,7 @@ impl CallCore {
     /// next poll of an `async` call) continues it.
     #[inline]
     pub(crate) fn end_slice(&mut self, t: &ThreadState) {
-        if self.flags == 0 && quiet_since!(self, self.m.slice.calls) {
+        if quiet_since!(self, self.m.slice.calls) && self.flags == 0 {
             // The common case: nothing allocated or freed in the whole
             // slice. The running line's Mem usage may have moved; nothing
             // else did, and the caller's mark goes back as it was.
