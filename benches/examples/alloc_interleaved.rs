@@ -14,7 +14,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::time::Instant;
 
-use memprof_bench::median_and_quartiles;
+use memprof_bench::{median_and_quartiles, rounds_from_args};
 
 static MEMPROF: memprof::Alloc = memprof::Alloc::system();
 
@@ -44,11 +44,7 @@ fn batch_inside_a_profiled_line<A: GlobalAlloc>(a: &A) -> f64 {
 }
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .map(|a| a.parse().expect("alloc_interleaved [rounds]"))
-        .unwrap_or(200)
-        .max(1);
+    let rounds = rounds_from_args("alloc_interleaved [rounds]", 200);
     // Warm up every path (memprof's first call claims the thread's block).
     batch(&System);
     batch(&MEMPROF);

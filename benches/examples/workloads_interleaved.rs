@@ -12,8 +12,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use memprof_bench::{
-    churn, churn_profiled, generate_text, median_and_quartiles, use_backend, word_index,
-    word_index_profiled, Backend, Switch,
+    churn, churn_profiled, generate_text, median_and_quartiles, rounds_from_args, use_backend,
+    word_index, word_index_profiled, Backend, Switch,
 };
 
 #[global_allocator]
@@ -56,11 +56,7 @@ fn compare<R>(label: &str, rounds: usize, plain: impl Fn() -> R, profiled: impl 
 }
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .map(|a| a.parse().expect("workloads_interleaved [rounds]"))
-        .unwrap_or(30)
-        .max(1);
+    let rounds = rounds_from_args("workloads_interleaved [rounds]", 30);
     let text = generate_text(20_000, 12);
     compare(
         "word index over 20,000 lines",

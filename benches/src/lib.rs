@@ -18,6 +18,16 @@ pub fn median_and_quartiles(values: &mut [f64]) -> [f64; 3] {
     [at(0.5), at(0.25), at(0.75)]
 }
 
+/// The rounds an alternating-batch example runs: its first argument, or
+/// `default`; at least one. `usage` is what a bad argument prints.
+pub fn rounds_from_args(usage: &str, default: usize) -> usize {
+    std::env::args()
+        .nth(1)
+        .map(|a| a.parse().expect(usage))
+        .unwrap_or(default)
+        .max(1)
+}
+
 /// Which allocator [`Switch`] forwards to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
