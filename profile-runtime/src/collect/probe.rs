@@ -6,13 +6,16 @@
 //! into the function, and the common case, a line that did no allocator
 //! call, is two loads, two compares, a raised maximum and a counter. In
 //! unoptimised builds it is one call with two arguments instead: inlined,
-//! every probe would add its own stack slots to the function.
+//! every probe would add its own stack slots to the function. There, on
+//! x86-64, that common case is one block of inline assembly
+//! (`switch_if_quiet`), since unoptimised Rust would put every value of it
+//! through the stack.
 
 #[cfg(not(debug_assertions))]
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-use crate::collect::call::{count, CallCore};
+use crate::collect::call::{count, switch_if_quiet, CallCore};
 use crate::collect::site::Site;
 use crate::counting::thread::this_thread;
 
@@ -74,13 +77,48 @@ impl Probe {
 
     #[inline(always)]
     fn step(self, slot: u32, count: u8) {
+        // SAFETY: the handle is null or points at a running call on this
+        // thread (see `unsafe impl Send`), which nothing else borrows while
+        // a probe of its body runs; `Option<NonNull<T>>` has the layout of
+        // `*mut T`.
+        let done = unsafe {
+            switch_if_quiet(
+                std::mem::transmute::<Option<NonNull<CallCore>>, *mut CallCore>(self.0),
+                slot,
+                count,
+            )
+        };
+        if !done {
+            self.switch(slot, count);
+        }
+    }
+
+    /// The closing-brace line, the function's last, starts running.
+    #[inline(always)]
+    fn close(self) {
+        if let Some(core) = self.0 {
+            // SAFETY: as in `step`.
+            let close_slot = unsafe { core.as_ref() }.close_slot();
+            self.step(close_slot, count::IF_CHANGED);
+        }
+    }
+
+    /// `step` when `switch_if_quiet` left it to the Rust: out of line where
+    /// the assembly does the common case, so that each probe stays small.
+    #[cfg_attr(
+        all(debug_assertions, not(miri), target_arch = "x86_64"),
+        inline(never)
+    )]
+    #[cfg_attr(
+        not(all(debug_assertions, not(miri), target_arch = "x86_64")),
+        inline(always)
+    )]
+    fn switch(self, slot: u32, count: u8) {
         // `NonNull::as_mut`, not `&mut *`: an unoptimised build checks a
         // reference made from a raw pointer here for null and alignment,
         // and core's function is compiled without those checks.
         if let Some(mut core) = self.0 {
-            // SAFETY: a handle points at a running call on this thread (see
-            // `unsafe impl Send`), which nothing else borrows while a probe
-            // of its body runs.
+            // SAFETY: as in `step`.
             unsafe { core.as_mut() }.switch(slot, count);
         }
     }
@@ -187,10 +225,7 @@ impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
     #[inline(always)]
     fn drop(&mut self) {
         #[cfg(not(debug_assertions))]
-        if let Some(mut core) = self.probe.0 {
-            // SAFETY: as in `Probe::step`.
-            unsafe { core.as_mut() }.switch_to_close();
-        }
+        self.probe.close();
         #[cfg(debug_assertions)]
         if self.on {
             close((self.site)());
@@ -203,11 +238,7 @@ impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
 #[cfg(debug_assertions)]
 #[inline(never)]
 fn close(site: &'static Site) {
-    let probe = Probe::current(site);
-    if let Some(mut core) = probe.0 {
-        // SAFETY: as in `Probe::step`.
-        unsafe { core.as_mut() }.switch_to_close();
-    }
+    Probe::current(site).close();
 }
 
 /// Wraps a `for` loop's iterator: each `next()` is one evaluation of the loop

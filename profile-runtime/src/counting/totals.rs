@@ -196,6 +196,11 @@ impl Block {
         relaxed::load(&self.calls)
     }
 
+    /// Where `calls` is in a block, for the quiet probe's inline assembly
+    /// (`collect/call.rs`), which only unoptimised x86-64 builds have.
+    #[cfg(all(debug_assertions, not(miri), target_arch = "x86_64"))]
+    pub(crate) const CALLS_OFFSET: usize = std::mem::offset_of!(Block, calls);
+
     /// The address of `calls` of the block at `block`, for
     /// `relaxed_load!`: no reference made, which an unoptimised build
     /// would check.
