@@ -289,22 +289,32 @@ impl CallCore {
         let table = record::table_for(t, site)?;
         let slice = SliceStart::of(t);
         // Written once, with every field's value: the call's first slice
-        // is begun here rather than by `begin_slice`.
-        let core = storage.write(CallCore {
-            m: slice.measurement(t, site, table.call_peak()),
-            flags: 0,
-            lines: table.lines_ptr(),
-            block: slice.block,
-            start_unpublished: slice.unpublished,
-            carry: 0,
-            thread: t,
-            table,
-            outer_same: table.running.get(),
-            excluded: MaybeUninit::uninit(),
-            call_net: 0,
-            call_peak: 0,
-            call_lines: ptr::null_mut(),
-        });
+        // is begun here rather than by `begin_slice`. Assigned through the
+        // pointer rather than with `MaybeUninit::write`: an unoptimised
+        // build builds the value in place then, where `write` copies it
+        // five times.
+        let at = storage.as_mut_ptr();
+        // SAFETY: `at` is valid for writes; a `CallCore` has nothing to
+        // drop, so the assignment drops nothing of the uninitialised slot.
+        unsafe {
+            *at = CallCore {
+                m: slice.measurement(t, site, table.call_peak()),
+                flags: 0,
+                lines: table.lines_ptr(),
+                block: slice.block,
+                start_unpublished: slice.unpublished,
+                carry: 0,
+                thread: t,
+                table,
+                outer_same: table.running.get(),
+                excluded: MaybeUninit::uninit(),
+                call_net: 0,
+                call_peak: 0,
+                call_lines: ptr::null_mut(),
+            };
+        }
+        // SAFETY: initialised just above; the storage's borrow is `'a`.
+        let core = unsafe { &mut *at };
         slice.link(core, t, table);
         count_occurrence!(core, 0);
         raise_mem_usage!(core, 0);
