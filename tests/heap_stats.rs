@@ -8,10 +8,39 @@ memprof::install!();
 const MIB: u64 = 1 << 20;
 
 fn live_in_class(stats: &HeapStats, largest: u64) -> u64 {
+    class_of(stats, largest).blocks
+}
+
+/// The live blocks and bytes of the class of sizes up to `largest`.
+fn class_of(stats: &HeapStats, largest: u64) -> LiveInClass {
     stats
         .size_classes()
         .find(|class| class.largest == largest)
-        .map_or(0, |class| class.live_blocks)
+        .map_or(
+            LiveInClass {
+                blocks: 0,
+                bytes: 0,
+            },
+            |class| LiveInClass {
+                blocks: class.live_blocks,
+                bytes: class.live_bytes,
+            },
+        )
+}
+
+#[derive(Debug, PartialEq)]
+struct LiveInClass {
+    blocks: u64,
+    bytes: u64,
+}
+
+impl LiveInClass {
+    fn minus(&self, earlier: &LiveInClass) -> LiveInClass {
+        LiveInClass {
+            blocks: self.blocks - earlier.blocks,
+            bytes: self.bytes - earlier.bytes,
+        }
+    }
 }
 
 fn main() {
@@ -60,5 +89,39 @@ fn main() {
     assert_eq!(regrown.live_blocks, grown.live_blocks);
 
     drop((second, third, growing));
+
+    // Small blocks, which the allocator counts on its common path: 100 of
+    // 24 B (the class up to 32 B) and 10 of 100 B (up to 128 B), then the
+    // same freed.
+    let mut small: Vec<Box<[u8; 24]>> = Vec::with_capacity(100);
+    let mut medium: Vec<Box<[u8; 100]>> = Vec::with_capacity(10);
+    let empty = heap_stats();
+    small.extend((0..100).map(|_| Box::new([1; 24])));
+    medium.extend((0..10).map(|_| Box::new([2; 100])));
+    let full = heap_stats();
+    assert_eq!(
+        class_of(&full, 32).minus(&class_of(&empty, 32)),
+        LiveInClass {
+            blocks: 100,
+            bytes: 2_400
+        }
+    );
+    assert_eq!(
+        class_of(&full, 128).minus(&class_of(&empty, 128)),
+        LiveInClass {
+            blocks: 10,
+            bytes: 1_000
+        }
+    );
+    assert_eq!(full.allocations - empty.allocations, 110);
+    assert_eq!(full.live_bytes - empty.live_bytes, 3_400);
+    small.clear();
+    medium.clear();
+    let emptied = heap_stats();
+    assert_eq!(class_of(&emptied, 32), class_of(&empty, 32));
+    assert_eq!(class_of(&emptied, 128), class_of(&empty, 128));
+    assert_eq!(emptied.deallocations - full.deallocations, 110);
+    assert_eq!(emptied.live_bytes, empty.live_bytes);
+    assert_eq!(emptied.freed_bytes - full.freed_bytes, 3_400);
     println!("heap_stats: exact counts, peak and size classes ... ok");
 }

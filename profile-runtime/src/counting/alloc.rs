@@ -18,7 +18,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 
 use crate::counting::tagged::{self, TAGGED_ALIGN};
 use crate::counting::thread::{this_thread, ThreadState};
-use crate::counting::totals::{self, Block, Counting, COUNT_FIRST_MAX};
+use crate::counting::totals::{self, quiet, Block, Counting, COUNT_FIRST_MAX};
 
 /// The counting global allocator: counts every allocation, free and
 /// reallocation of the program, then passes it on to the allocator it wraps
@@ -111,16 +111,19 @@ fn counted_alloc(
     let Some(t) = this_thread() else {
         return call();
     };
-    let Some(c) = totals::own_block(t) else {
-        if tagged::tracking(t) {
-            return tracked(t);
+    // In an unoptimised build the common count is one block of assembly.
+    if !(size <= COUNT_FIRST_MAX && quiet::count_alloc_quietly(t, size)) {
+        let Some(c) = totals::own_block(t) else {
+            if tagged::tracking(t) {
+                return tracked(t);
+            }
+            return counted_slow(t, call, move |c| c.alloc(size));
+        };
+        if size > COUNT_FIRST_MAX {
+            return counted_after(size, call);
         }
-        return counted_slow(t, call, move |c| c.alloc(size));
-    };
-    if size > COUNT_FIRST_MAX {
-        return counted_after(size, call);
+        c.alloc(size);
     }
-    c.alloc(size);
     let p = call();
     if p.is_null() {
         uncount_failed_alloc(size);
@@ -222,6 +225,11 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
             // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
             return unsafe { self.inner.dealloc(ptr, layout) };
         };
+        // In an unoptimised build the common count is one block of assembly.
+        if quiet::count_free_quietly(t, layout.size()) {
+            // SAFETY: as above.
+            return unsafe { self.inner.dealloc(ptr, layout) };
+        }
         let Some(c) = totals::own_block(t) else {
             return dealloc_slow(t, &self.inner, ptr, layout);
         };

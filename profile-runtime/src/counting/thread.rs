@@ -175,6 +175,20 @@ pub(crate) struct ThreadState {
     pub(crate) free_records: FreeRecords,
 }
 
+/// Where the allocator's inline assembly (`totals/quiet.rs`) finds the
+/// fields it reads in a `ThreadState`.
+#[cfg(all(debug_assertions, not(miri), target_arch = "x86_64"))]
+pub(crate) mod at {
+    use std::mem::offset_of;
+
+    use super::ThreadState;
+
+    pub(crate) const OWN_BLOCK: usize = offset_of!(ThreadState, own_block);
+    pub(crate) const HIGH_AT_FREE: usize = offset_of!(ThreadState, high_at_free);
+    pub(crate) const RISE_LIMIT: usize = offset_of!(ThreadState, rise_limit);
+    pub(crate) const FALL_LIMIT: usize = offset_of!(ThreadState, fall_limit);
+}
+
 impl ThreadState {
     const fn new() -> Self {
         ThreadState {

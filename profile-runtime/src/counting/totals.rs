@@ -40,6 +40,8 @@ use crate::counting::held;
 use crate::counting::thread::{with_thread, Counters, ThreadState};
 use crate::relaxed;
 
+pub(crate) mod quiet;
+
 /// Threads that can count in a block of their own at the same time.
 const BLOCKS: usize = 256;
 
