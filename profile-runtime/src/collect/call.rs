@@ -170,9 +170,11 @@ macro_rules! count_occurrence {
 
 /// A probe's whole quiet path, `CallCore::switch` when the thread made no
 /// allocator call since the running line started, as one block of inline
-/// assembly, for unoptimised builds on x86-64: there it is about thirty
+/// assembly, for a runtime compiled without optimisation on x86-64
+/// (`cfg(memprof_unoptimised)`, from `build.rs`): there it is about thirty
 /// instructions, where the same Rust, every value through a stack slot, is
-/// over a hundred, on every statement `cargo test` runs.
+/// over a hundred, on every statement `cargo test` runs. Optimised, the
+/// Rust is shorter: it runs alone.
 /// Returns false, having changed nothing, when the thread did allocate or
 /// free: the caller then runs `switch`, which closes the line.
 ///
@@ -181,7 +183,7 @@ macro_rules! count_occurrence {
 /// `core` is null (an unprofiled call: nothing to do) or points at a
 /// running call on this thread that nothing else borrows, as a probe's
 /// handle does.
-#[cfg(all(debug_assertions, not(miri), target_arch = "x86_64"))]
+#[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
 #[inline(always)]
 pub(crate) unsafe fn switch_if_quiet(core: *mut CallCore, slot: u32, count: u8) -> bool {
     use std::mem::{offset_of, size_of};
@@ -267,7 +269,7 @@ pub(crate) unsafe fn switch_if_quiet(core: *mut CallCore, slot: u32, count: u8) 
 /// # Safety
 ///
 /// As the x86-64 one; this one touches nothing.
-#[cfg(not(all(debug_assertions, not(miri), target_arch = "x86_64")))]
+#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
 #[inline(always)]
 pub(crate) unsafe fn switch_if_quiet(_core: *mut CallCore, _slot: u32, _count: u8) -> bool {
     false

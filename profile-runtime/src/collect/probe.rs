@@ -106,11 +106,11 @@ impl Probe {
     /// `step` when `switch_if_quiet` left it to the Rust: out of line where
     /// the assembly does the common case, so that each probe stays small.
     #[cfg_attr(
-        all(debug_assertions, not(miri), target_arch = "x86_64"),
+        all(memprof_unoptimised, not(miri), target_arch = "x86_64"),
         inline(never)
     )]
     #[cfg_attr(
-        not(all(debug_assertions, not(miri), target_arch = "x86_64")),
+        not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")),
         inline(always)
     )]
     fn switch(self, slot: u32, count: u8) {
