@@ -6,16 +6,17 @@
 //! into the function, and the common case, a line that did no allocator
 //! call, is two loads, two compares, a raised maximum and a counter. In
 //! unoptimised builds it is one call with two arguments instead: inlined,
-//! every probe would add its own stack slots to the function. There, on
-//! x86-64, that common case is one block of inline assembly
-//! (`switch_if_quiet`), since unoptimised Rust would put every value of it
-//! through the stack.
+//! every probe would add its own stack slots to the function. There, when
+//! the runtime itself is unoptimised on x86-64, that common case is one
+//! block of inline assembly (`switch_if_quiet`), since unoptimised Rust
+//! would put every value of it through the stack.
 
 #[cfg(not(debug_assertions))]
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-use crate::collect::call::{count, switch_if_quiet, CallCore};
+use crate::collect::call::quiet::switch_if_quiet;
+use crate::collect::call::{count, CallCore};
 use crate::collect::site::Site;
 use crate::counting::thread::this_thread;
 

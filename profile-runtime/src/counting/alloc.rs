@@ -111,7 +111,8 @@ fn counted_alloc(
     let Some(t) = this_thread() else {
         return call();
     };
-    // In an unoptimised build the common count is one block of assembly.
+    // In a debug build on x86-64 the common count is one block of assembly
+    // (`totals/quiet.rs`); elsewhere `count_alloc_quietly` is false.
     if !(size <= COUNT_FIRST_MAX && quiet::count_alloc_quietly(t, size)) {
         let Some(c) = totals::own_block(t) else {
             if tagged::tracking(t) {
@@ -225,7 +226,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
             // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
             return unsafe { self.inner.dealloc(ptr, layout) };
         };
-        // In an unoptimised build the common count is one block of assembly.
+        // As in `counted_alloc`: one block of assembly in a debug build.
         if quiet::count_free_quietly(t, layout.size()) {
             // SAFETY: as above.
             return unsafe { self.inner.dealloc(ptr, layout) };

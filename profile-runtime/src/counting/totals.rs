@@ -199,7 +199,8 @@ impl Block {
     }
 
     /// Where `calls` is in a block, for the quiet probe's inline assembly
-    /// (`collect/call.rs`), which only an unoptimised runtime on x86-64 has.
+    /// (`collect/call/quiet.rs`), which only an unoptimised runtime on x86-64
+    /// has.
     #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
     pub(crate) const CALLS_OFFSET: usize = std::mem::offset_of!(Block, calls);
 
