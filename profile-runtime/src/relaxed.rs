@@ -138,6 +138,20 @@ pub(crate) fn load_ptr<T>(cell: &AtomicPtr<T>) -> *mut T {
     }
 }
 
+/// A relaxed store of a pointer.
+#[inline(always)]
+pub(crate) fn store_ptr<T>(cell: &AtomicPtr<T>, value: *mut T) {
+    #[cfg(target_pointer_width = "64")]
+    {
+        // SAFETY: as in `load_ptr`, and as in `store` for the write.
+        unsafe { relaxed_store!(cell as *const AtomicPtr<T>, value as u64) }
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    {
+        cell.store(value, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// Adds to a counter only one thread writes: a load and a store, no locked
 /// instruction. Returns the new value.
 #[inline(always)]
@@ -167,6 +181,7 @@ pub(crate) fn raise_signed(cell: &AtomicI64, value: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ptr;
     use std::sync::atomic::Ordering;
 
     #[test]
@@ -180,6 +195,11 @@ mod tests {
         assert_eq!(load(&cell), 12);
         raise(&cell, 20);
         assert_eq!(load(&cell), 20);
+        let mut target = 5u8;
+        let pointer = AtomicPtr::new(ptr::null_mut());
+        store_ptr(&pointer, &raw mut target);
+        assert_eq!(load_ptr(&pointer), &raw mut target);
+        assert_eq!(pointer.load(Ordering::Relaxed), &raw mut target);
         let signed = AtomicI64::new(-5);
         assert_eq!(load_signed(&signed), -5);
         store_signed(&signed, -8);

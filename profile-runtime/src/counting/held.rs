@@ -86,7 +86,8 @@ pub(crate) struct LiveRecord {
     released: AtomicBool,
     /// The record has room for `1 << class` lines.
     class: u8,
-    len: AtomicU32,
+    /// Lines in use (a `u32`, in 64 bits for `relaxed::store`).
+    len: AtomicU64,
     /// The collect layer's site of the function, opaque here.
     site: AtomicPtr<()>,
     /// The thread's `held_tag` when the call made its record: which
@@ -171,7 +172,7 @@ impl LiveRecord {
     }
 
     fn lines(&self) -> impl Iterator<Item = &LineHeld> {
-        (0..self.len.load(Ordering::Relaxed)).map(|slot| self.line(slot))
+        (0..self.len.load(Ordering::Relaxed) as u32).map(|slot| self.line(slot))
     }
 
     /// Whether the call runs on `t` now (so that it cannot end meanwhile).
@@ -181,9 +182,16 @@ impl LiveRecord {
     }
 }
 
-/// The smallest class with room for `len` lines.
+/// The smallest class with room for `len` lines: `ceil(log2(len))`, 0
+/// for 0 or 1. (No `max` or `next_power_of_two`: calls in an unoptimised
+/// build, and this runs at every call's first tracked allocation.)
+#[inline(always)]
 fn class_of(len: u32) -> u8 {
-    (len.max(1).next_power_of_two().trailing_zeros()) as u8
+    if len <= 1 {
+        0
+    } else {
+        (u32::BITS - (len - 1).leading_zeros()) as u8
+    }
 }
 
 /// The record of the call `m` measures, made at its first need; null when
@@ -217,16 +225,17 @@ fn make(t: &ThreadState, len: u32, site: *const ()) -> *mut LiveRecord {
     // The lines are all zero but for `at_peak` (which a call writes before
     // it reads): a record is released only when it holds nothing, with
     // nothing pending (`end`, `let_go_elsewhere`), and a new one is zeroed.
-    r.len.store(len, Ordering::Relaxed);
-    r.site.store(site.cast_mut(), Ordering::Relaxed);
-    r.tag.store(t.held_tag.get(), Ordering::Relaxed);
-    r.parent.store(ptr::null_mut(), Ordering::Relaxed);
-    r.same_outer.store(ptr::null_mut(), Ordering::Relaxed);
-    r.total.store(0, Ordering::Relaxed);
-    r.held_total.store(0, Ordering::Relaxed);
-    r.remote_total.store(0, Ordering::Relaxed);
-    r.owner
-        .store(ptr::from_ref(t).cast_mut(), Ordering::Relaxed);
+    // The `relaxed` stores are the atomics' relaxed stores, one instruction
+    // each in an unoptimised build too.
+    relaxed::store(&r.len, u64::from(len));
+    relaxed::store_ptr(&r.site, site.cast_mut());
+    relaxed::store(&r.tag, t.held_tag.get());
+    relaxed::store_ptr(&r.parent, ptr::null_mut());
+    relaxed::store_ptr(&r.same_outer, ptr::null_mut());
+    relaxed::store_signed(&r.total, 0);
+    relaxed::store_signed(&r.held_total, 0);
+    relaxed::store_signed(&r.remote_total, 0);
+    relaxed::store_ptr(&r.owner, ptr::from_ref(t).cast_mut());
     r.ended.store(false, Ordering::Relaxed);
     r.released.store(false, Ordering::Release);
     record
@@ -247,7 +256,7 @@ fn new_record(class: u8) -> Option<*mut LiveRecord> {
             ended: AtomicBool::new(false),
             released: AtomicBool::new(true),
             class,
-            len: AtomicU32::new(0),
+            len: AtomicU64::new(0),
             site: AtomicPtr::new(ptr::null_mut()),
             tag: AtomicU64::new(0),
             parent: AtomicPtr::new(ptr::null_mut()),
@@ -278,7 +287,7 @@ fn take_free(t: &ThreadState, class: u8) -> Option<*mut LiveRecord> {
     let head = free.heads[class as usize].get();
     if !head.is_null() {
         // SAFETY: records are never freed.
-        let next = unsafe { &*head }.free_next.load(Ordering::Relaxed);
+        let next = relaxed::load_ptr(&unsafe { &*head }.free_next);
         free.heads[class as usize].set(next);
         free.counts[class as usize].set(free.counts[class as usize].get() - 1);
         return Some(head);
@@ -315,8 +324,7 @@ fn release(t: Option<&ThreadState>, record: *mut LiveRecord) {
     if let Some(t) = t {
         let free = &t.free_records;
         if free.counts[class].get() < KEPT {
-            r.free_next
-                .store(free.heads[class].get(), Ordering::Relaxed);
+            relaxed::store_ptr(&r.free_next, free.heads[class].get());
             free.heads[class].set(record);
             free.counts[class].set(free.counts[class].get() + 1);
             return;
@@ -460,7 +468,7 @@ pub(crate) unsafe fn end(
         // The common case: every block the call made is gone, freed on
         // this thread (each line's `live` is then zero). A free on another
         // thread would have added to `remote_total` first.
-        r.owner.store(ptr::null_mut(), Ordering::Relaxed);
+        relaxed::store_ptr(&r.owner, ptr::null_mut());
         release(Some(t), record);
         return ended;
     }
@@ -513,7 +521,7 @@ pub(crate) unsafe fn end(
     r.owner.store(ptr::null_mut(), Ordering::Relaxed);
     r.ended.store(true, Ordering::SeqCst);
     // Frees on other threads that found the call running a moment ago.
-    for slot in 0..r.len.load(Ordering::Relaxed) {
+    for slot in 0..r.len.load(Ordering::Relaxed) as u32 {
         let remote = &r.line(slot).remote_freed;
         // A free adding after this load finds the call ended, and folds
         // itself in.
@@ -538,9 +546,7 @@ pub(crate) unsafe fn end(
 pub(crate) fn set_owner(m: &Measurement, t: *const ThreadState) {
     if !m.held.is_null() {
         // SAFETY: the call's own record.
-        unsafe { &*m.held }
-            .owner
-            .store(t.cast_mut(), Ordering::Relaxed);
+        relaxed::store_ptr(&unsafe { &*m.held }.owner, t.cast_mut());
     }
 }
 
