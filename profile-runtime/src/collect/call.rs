@@ -170,7 +170,65 @@ macro_rules! count_occurrence {
     };
 }
 
+/// `start_fields!(at, m: { field: value, .. }, field: value, ..)`: writes
+/// every field of the `CallCore` at `at` (a `*mut CallCore`). Optimised,
+/// as one struct literal, which the compiler writes in place. Unoptimised,
+/// as `CallCore::BLANK` and then each field through a reference: a literal
+/// would be built on the stack and copied in (256 bytes read back just
+/// after the stores that wrote them, which the processor cannot forward: a
+/// stall on every call), and the blank makes the reference one to a valid
+/// value. (Optimised, the blank's copy would stay.)
+macro_rules! start_fields {
+    ($at:ident, m: { $($m_field:ident: $m_value:expr),* $(,)? }, $($field:ident: $value:expr),* $(,)?) => {
+        #[cfg(not(memprof_unoptimised))]
+        {
+            *$at = CallCore {
+                m: Measurement { $($m_field: $m_value,)* },
+                $($field: $value,)*
+            };
+        }
+        #[cfg(memprof_unoptimised)]
+        {
+            *$at = CallCore::BLANK;
+            let core = &mut *$at;
+            $(core.m.$m_field = $m_value;)*
+            $(core.$field = $value;)*
+        }
+    };
+}
+
 impl CallCore {
+    /// A call's state with nothing in it, for `start_fields!`.
+    #[cfg(memprof_unoptimised)]
+    const BLANK: CallCore = CallCore {
+        m: Measurement {
+            line: Counters::ZERO,
+            slice: Counters::ZERO,
+            entry_high: 0,
+            max_high: 0,
+            outer: ptr::null_mut(),
+            slot: 0,
+            len: 0,
+            site: ptr::null(),
+            held: ptr::null_mut(),
+            rise_base: 0,
+            best_rise: 0,
+            outer_watch: 0,
+        },
+        flags: 0,
+        lines: ptr::null(),
+        block: ptr::null(),
+        start_unpublished: 0,
+        carry: 0,
+        thread: ptr::null(),
+        table: ptr::null(),
+        outer_same: ptr::null_mut(),
+        excluded: MaybeUninit::uninit(),
+        call_net: 0,
+        call_peak: 0,
+        call_lines: ptr::null_mut(),
+    };
+
     /// Starts a call of `site` on `t`, in `storage`: counts it on the
     /// signature line, and makes it the innermost running call. The line in
     /// slot `first` starts running at once, as if its probe had run (the
@@ -183,32 +241,51 @@ impl CallCore {
         t: &ThreadState,
         first: u32,
     ) -> Option<&'a mut CallCore> {
-        let table = record::table_for(t, site)?;
+        // `let .. else`, not `?`: that is a call in an unoptimised build.
+        #[allow(clippy::question_mark)]
+        let Some(table) = record::table_for(t, site) else {
+            return None;
+        };
         let slice = SliceStart::of(t);
-        // Written once, with every field's value: the call's first slice
-        // is begun here rather than by `begin_slice`. Assigned through the
-        // pointer rather than with `MaybeUninit::write`: an unoptimised
-        // build builds the value in place then, where `write` copies it
-        // five times.
+        let net = slice.now.net();
         let at = storage.as_mut_ptr();
+        // Written once, with every field's value: the call's first slice
+        // is begun here rather than by `begin_slice`.
         // SAFETY: `at` is valid for writes; a `CallCore` has nothing to
-        // drop, so the assignment drops nothing of the uninitialised slot.
+        // drop, so this drops nothing of the uninitialised slot.
         unsafe {
-            *at = CallCore {
-                m: slice.measurement(t, site, table.call_peak()),
+            start_fields!(at,
+                m: {
+                    // Its composition is worth noting only above the
+                    // function's largest call peak on this thread so far
+                    // (only the largest is kept). Read first: in this order
+                    // an optimised build keeps every value in a register.
+                    best_rise: table.call_peak(),
+                    line: slice.now,
+                    slice: slice.now,
+                    entry_high: t.high_raw(net),
+                    max_high: net,
+                    outer: t.measuring.get(),
+                    slot: 0,
+                    len: site.len,
+                    site: ptr::from_ref(site).cast(),
+                    held: ptr::null_mut(),
+                    rise_base: net,
+                    outer_watch: t.peak_watch.get(),
+                },
                 flags: 0,
                 lines: table.lines_ptr(),
                 block: slice.block,
                 start_unpublished: slice.unpublished,
                 carry: 0,
                 thread: t,
-                table,
+                table: table,
                 outer_same: table.running.get(),
                 excluded: MaybeUninit::uninit(),
                 call_net: 0,
                 call_peak: 0,
                 call_lines: ptr::null_mut(),
-            };
+            );
         }
         // SAFETY: initialised just above; the storage's borrow is `'a`.
         let core = unsafe { &mut *at };
@@ -223,7 +300,9 @@ impl CallCore {
         if site::tracking_active() {
             site::call_started(site);
         }
-        if site.budget.is_some() {
+        // Not `is_some`: a call in an unoptimised build.
+        #[allow(clippy::redundant_pattern_matching)]
+        if let Some(_) = site.budget {
             core.call_lines = budget::call_lines(site.len);
             if !core.call_lines.is_null() {
                 core.flags |= BUDGETED;
@@ -233,11 +312,13 @@ impl CallCore {
     }
 
     /// Whether this is a call of `site`.
+    #[inline(always)]
     pub(crate) fn is_call_of(&self, site: &'static Site) -> bool {
         ptr::eq(self.site(), site)
     }
 
     /// The function this is a call of.
+    #[inline(always)]
     fn site(&self) -> &'static Site {
         // SAFETY: the table outlives the call (see `line`).
         unsafe { &*self.table }.site
@@ -360,7 +441,7 @@ impl CallCore {
             site::call_finished(site);
         }
         let retained = match t {
-            Some(t) if !self.m.held.is_null() => self.end_holding(t),
+            Some(t) if self.m.held as usize != 0 => self.end_holding(t),
             _ => 0,
         };
         if let Some(budget) = site.budget {
@@ -566,29 +647,6 @@ impl SliceStart {
         }
     }
 
-    /// A call's measurement from here: the line and the slice start now,
-    /// and the thread's mark and peak watch are saved to be put back. Its
-    /// composition is worth noting only above `best`, the function's
-    /// largest call peak on this thread so far (only the largest is kept).
-    #[inline(always)]
-    fn measurement(&self, t: &ThreadState, site: &'static Site, best: i64) -> Measurement {
-        let net = self.now.net();
-        Measurement {
-            line: self.now,
-            slice: self.now,
-            entry_high: t.high_raw(net),
-            max_high: net,
-            outer: t.measuring.get(),
-            slot: 0,
-            len: site.len,
-            site: ptr::from_ref(site).cast(),
-            held: ptr::null_mut(),
-            rise_base: net,
-            best_rise: best,
-            outer_watch: t.peak_watch.get(),
-        }
-    }
-
     /// `m`, of a call whose earlier slices' net bytes are `call_net`,
     /// starts a slice here.
     #[inline(always)]
@@ -675,7 +733,8 @@ fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site, first: u32) -
 impl Drop for Call {
     #[inline]
     fn drop(&mut self) {
-        if !self.0.is_null() {
+        // Not `is_null`: a call in an unoptimised build.
+        if self.0 as usize != 0 {
             leave(self.0);
         }
     }
