@@ -16,6 +16,8 @@ fn main() {
             "alloc" => memprof_bench::allocates_64_profiled(std::hint::black_box(x)),
             "loop" => memprof_bench::arithmetic_profiled(std::hint::black_box(100)),
             "loop-plain" => memprof_bench::arithmetic(std::hint::black_box(100)),
+            "churn" => memprof_bench::churn_profiled(std::hint::black_box(1_000)) as u64,
+            "churn-plain" => memprof_bench::churn(std::hint::black_box(1_000)) as u64,
             _ => memprof_bench::one_statement_profiled(std::hint::black_box(x)),
         };
     }
