@@ -45,6 +45,8 @@
 
 use std::mem::MaybeUninit;
 use std::ptr;
+#[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+use std::sync::atomic::AtomicI64;
 
 use crate::collect::budget::{self, CallLine};
 use crate::collect::line::{call_peak, line_end};
@@ -57,6 +59,7 @@ use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, T
 use crate::counting::totals::{live_with, published_live_at, Block};
 use crate::relaxed::{relaxed_load, relaxed_store};
 
+#[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
 pub(crate) mod quiet;
 
 /// `excluded` holds what nested calls of the same function counted (it is
@@ -117,6 +120,10 @@ pub struct CallCore {
     call_peak: i64,
     /// A budgeted call's own per-line figures, `len` of them, or null.
     call_lines: *mut CallLine,
+    /// The process's published live bytes (`published_live_at`), for the
+    /// probes' assembly, which cannot name a static (`call/quiet.rs`).
+    #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+    published_live: *const AtomicI64,
 }
 
 // The quiet paths (a probe, a call's start and end where the thread
@@ -227,6 +234,8 @@ impl CallCore {
         call_net: 0,
         call_peak: 0,
         call_lines: ptr::null_mut(),
+        #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+        published_live: ptr::null(),
     };
 
     /// Starts a call of `site` on `t`, in `storage`: counts it on the
@@ -289,6 +298,10 @@ impl CallCore {
         }
         // SAFETY: initialised just above; the storage's borrow is `'a`.
         let core = unsafe { &mut *at };
+        #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+        {
+            core.published_live = published_live_at();
+        }
         slice.link(core, t, table);
         count_occurrence!(core, 0);
         raise_mem_usage!(core, 0);

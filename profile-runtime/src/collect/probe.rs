@@ -7,16 +7,19 @@
 //! call, is two loads, two compares, a raised maximum and a counter. In
 //! unoptimised builds it is one call with two arguments instead: inlined,
 //! every probe would add its own stack slots to the function. There, when
-//! the runtime itself is unoptimised on x86-64, that common case is one
-//! block of inline assembly (`switch_if_quiet`), since unoptimised Rust
-//! would put every value of it through the stack.
+//! the runtime itself is unoptimised on x86-64, the probes are naked
+//! functions of assembly (`call/quiet.rs`), since unoptimised Rust would put
+//! every value of that common case through the stack.
 
 #[cfg(not(debug_assertions))]
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-use crate::collect::call::quiet::switch_if_quiet;
-use crate::collect::call::{count, CallCore};
+#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
+use crate::collect::call::count;
+#[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+pub use crate::collect::call::quiet::{enter_line, iteration, line};
+use crate::collect::call::CallCore;
 use crate::collect::site::Site;
 use crate::counting::thread::this_thread;
 
@@ -76,36 +79,21 @@ impl Probe {
         }
     }
 
-    #[inline(always)]
-    fn step(self, slot: u32, count: u8) {
-        // SAFETY: the handle is null or points at a running call on this
-        // thread (see `unsafe impl Send`), which nothing else borrows while
-        // a probe of its body runs; `Option<NonNull<T>>` has the layout of
-        // `*mut T`.
-        let done = unsafe {
-            switch_if_quiet(
-                std::mem::transmute::<Option<NonNull<CallCore>>, *mut CallCore>(self.0),
-                slot,
-                count,
-            )
-        };
-        if !done {
-            self.switch(slot, count);
-        }
-    }
-
     /// The closing-brace line, the function's last, starts running.
     #[inline(always)]
     fn close(self) {
         if let Some(core) = self.0 {
-            // SAFETY: as in `step`.
+            // SAFETY: the handle points at a running call on this thread
+            // (see `unsafe impl Send`), which nothing else borrows while a
+            // probe of its body runs.
             let close_slot = unsafe { core.as_ref() }.close_slot();
-            self.step(close_slot, count::IF_CHANGED);
+            line(self, close_slot);
         }
     }
 
-    /// `step` when `switch_if_quiet` left it to the Rust: out of line where
-    /// the assembly does the common case, so that each probe stays small.
+    /// The line in `slot` starts running, or the running line goes on:
+    /// what every probe does. Out of line where the probes are assembly,
+    /// which run it only for a line the thread allocated or freed during.
     #[cfg_attr(
         all(memprof_unoptimised, not(miri), target_arch = "x86_64"),
         inline(never)
@@ -114,39 +102,44 @@ impl Probe {
         not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")),
         inline(always)
     )]
-    fn switch(self, slot: u32, count: u8) {
+    pub(crate) fn switch(self, slot: u32, count: u8) {
         // `NonNull::as_mut`, not `&mut *`: an unoptimised build checks a
         // reference made from a raw pointer here for null and alignment,
         // and core's function is compiled without those checks.
         if let Some(mut core) = self.0 {
-            // SAFETY: as in `step`.
+            // SAFETY: the handle is null or points at a running call on
+            // this thread (see `unsafe impl Send`), which nothing else
+            // borrows while a probe of its body runs.
             unsafe { core.as_mut() }.switch(slot, count);
         }
     }
 }
 
 /// Probe before a statement: its line starts running.
+#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub extern "C" fn line(probe: Probe, slot: u32) {
-    probe.step(slot, count::IF_CHANGED);
+    probe.switch(slot, count::IF_CHANGED);
 }
 
 /// Probe at a loop header: one more evaluation of the header.
+#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub extern "C" fn iteration(probe: Probe, slot: u32) {
-    probe.step(slot, count::ALWAYS);
+    probe.switch(slot, count::ALWAYS);
 }
 
 /// Probe before a `for` statement: its line runs, its iterator counts it.
+#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
 pub extern "C" fn enter_line(probe: Probe, slot: u32) {
-    probe.step(slot, count::NEVER);
+    probe.switch(slot, count::NEVER);
 }
 
 /// Switches to the closing-brace line (the function's last) when dropped:
