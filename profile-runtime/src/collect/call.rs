@@ -49,7 +49,7 @@ use std::ptr;
 use std::sync::atomic::AtomicI64;
 
 use crate::collect::budget::{self, CallLine};
-use crate::collect::line::{call_peak, line_end};
+use crate::collect::line::{call_peak, larger, line_end};
 use crate::collect::probe::Probe;
 use crate::collect::record::{self, LineFigures, Record, Table};
 use crate::collect::site::{self, Site};
@@ -397,7 +397,7 @@ impl CallCore {
         // (but for a poisoned `calls`, which no figure uses), with the
         // thread's mark at their net bytes.
         let now = self.m.line;
-        let slice_high = self.m.max_high.max(now.net());
+        let slice_high = larger(self.m.max_high, now.net());
         self.call_peak = call_peak(
             self.call_peak,
             self.call_net,
@@ -406,7 +406,7 @@ impl CallCore {
         );
         let slice = now.since(self.m.slice);
         self.call_net = self.call_net.wrapping_add(slice.net());
-        t.set_high_raw(self.m.entry_high.max(slice_high));
+        t.set_high_raw(larger(self.m.entry_high, slice_high));
         self.note_slice_end(t);
         self.unlink(t);
         // Whatever this slice did is now on this function's rows; the
@@ -634,7 +634,7 @@ impl CallCore {
         // closed ended on its high (a line that only allocated), the mark is
         // already here.
         if high != net_now {
-            self.m.max_high = self.m.max_high.max(high);
+            self.m.max_high = larger(self.m.max_high, high);
             t.set_high_raw(net_now);
         }
         now.since(start).net()

@@ -24,6 +24,17 @@
 
 use crate::counting::thread::Counters;
 
+/// The larger of two: `max`, which is a call in an unoptimised build, where
+/// a line's end and a call's end take several.
+#[inline(always)]
+pub(crate) fn larger(a: i64, b: i64) -> i64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
 /// What one line did, from its start to now, on one thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LineEnd {
@@ -56,7 +67,7 @@ pub(crate) fn line_end(
     LineEnd {
         counted,
         net: counted.net(),
-        peak: carry.wrapping_add(rise).max(0) as u64,
+        peak: larger(carry.wrapping_add(rise), 0) as u64,
     }
 }
 
@@ -72,7 +83,10 @@ pub(crate) fn call_peak(
     entry_live: i64,
     slice_high: i64,
 ) -> i64 {
-    earlier_peak.max(earlier_net.wrapping_add(slice_high.wrapping_sub(entry_live)))
+    larger(
+        earlier_peak,
+        earlier_net.wrapping_add(slice_high.wrapping_sub(entry_live)),
+    )
 }
 
 #[cfg(test)]

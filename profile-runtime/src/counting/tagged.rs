@@ -89,9 +89,15 @@ fn inner_layout(layout: Layout) -> Option<Layout> {
 #[inline(always)]
 unsafe fn made_inner_layout(layout: Layout) -> Layout {
     let size = layout.size() + header_size(layout.align());
+    // Not `max(16)`: a call in an unoptimised build, on every tracked free.
+    let align = if layout.align() > 16 {
+        layout.align()
+    } else {
+        16
+    };
     // SAFETY: the caller's promise: this layout was valid when the block
     // was allocated.
-    unsafe { Layout::from_size_align_unchecked(size, layout.align().max(16)) }
+    unsafe { Layout::from_size_align_unchecked(size, align) }
 }
 
 /// Whether the block at `ptr` of alignment `align` may have a header: the
