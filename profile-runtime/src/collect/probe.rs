@@ -87,7 +87,12 @@ impl Probe {
             // (see `unsafe impl Send`), which nothing else borrows while a
             // probe of its body runs.
             let close_slot = unsafe { core.as_ref() }.close_slot();
+            // The assembly's entry where there is one; else the Rust
+            // itself, which `line` would be one more call to.
+            #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
             line(self, close_slot);
+            #[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
+            self.switch(close_slot, count::IF_CHANGED);
         }
     }
 
