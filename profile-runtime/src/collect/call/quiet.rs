@@ -97,6 +97,10 @@ macro_rules! switch_quietly {
 
 /// Probe before a statement: its line starts running.
 #[doc(hidden)]
+// SAFETY: the body follows the System V ABI of the signature: it returns,
+// or jumps to `switch_busy`, whose arguments extend these, with the stack
+// as it came; it clobbers only caller-saved registers, and what it reads
+// and writes is what `switch_quietly!` says.
 #[unsafe(naked)]
 pub extern "sysv64" fn line(probe: Probe, slot: u32) {
     switch_quietly!(count::IF_CHANGED)
@@ -104,6 +108,10 @@ pub extern "sysv64" fn line(probe: Probe, slot: u32) {
 
 /// Probe at a loop header: one more evaluation of the header.
 #[doc(hidden)]
+// SAFETY: the body follows the System V ABI of the signature: it returns,
+// or jumps to `switch_busy`, whose arguments extend these, with the stack
+// as it came; it clobbers only caller-saved registers, and what it reads
+// and writes is what `switch_quietly!` says.
 #[unsafe(naked)]
 pub extern "sysv64" fn iteration(probe: Probe, slot: u32) {
     switch_quietly!(count::ALWAYS)
@@ -111,6 +119,10 @@ pub extern "sysv64" fn iteration(probe: Probe, slot: u32) {
 
 /// Probe before a `for` statement: its line runs, its iterator counts it.
 #[doc(hidden)]
+// SAFETY: the body follows the System V ABI of the signature: it returns,
+// or jumps to `switch_busy`, whose arguments extend these, with the stack
+// as it came; it clobbers only caller-saved registers, and what it reads
+// and writes is what `switch_quietly!` says.
 #[unsafe(naked)]
 pub extern "sysv64" fn enter_line(probe: Probe, slot: u32) {
     switch_quietly!(count::NEVER)
