@@ -1,7 +1,8 @@
 //! Tells the runtime whether it is compiled without optimisation:
-//! `cfg(memprof_unoptimised)`. A probe's quiet path is then one block of
-//! inline assembly (`switch_if_quiet` in `collect/call/quiet.rs`), which beats
-//! unoptimised Rust by far and loses to optimised Rust, so it follows the
+//! `cfg(memprof_unoptimised)`. On x86-64 the probes are then naked
+//! functions of assembly (`collect/call/quiet.rs`), and a call's state is
+//! written field by field (`start_fields!` in `collect/call.rs`): both beat
+//! unoptimised Rust by far and lose to optimised Rust, so they follow the
 //! runtime's own opt-level (README's debug setting raises it to 3), which
 //! no `cfg` of the compiler tells.
 

@@ -518,7 +518,7 @@ pub(crate) unsafe fn end(
         }
     }
     r.total.store(total.wrapping_add(BIAS), Ordering::Relaxed);
-    r.owner.store(ptr::null_mut(), Ordering::Relaxed);
+    relaxed::store_ptr(&r.owner, ptr::null_mut());
     r.ended.store(true, Ordering::SeqCst);
     // Frees on other threads that found the call running a moment ago.
     for slot in 0..r.len.load(Ordering::Relaxed) as u32 {
