@@ -355,6 +355,48 @@ fn a_recursive_function_counts_each_byte_once() {
 }
 
 #[memprof::profile]
+fn nests(level: u32) -> usize {
+    match level {
+        0 => 0,
+        1 => black_box(vec![0u8; 1000]).len(),
+        _ => nests(0) + nests(1),
+    }
+}
+
+#[test]
+fn a_nested_call_after_one_that_ended_quietly_is_left_out_of_the_outer_line() {
+    // The first call makes the function's table: the nested calls below
+    // start the common way. `nests(0)` ends without allocating; `nests(1)`
+    // after it must still find the outer call as the enclosing call of its
+    // function, which leaves its bytes out of the line running it.
+    assert_eq!(nests(0), 0);
+    assert_eq!(nests(2), 1000);
+    let r = report();
+    assert_eq!(
+        Figures::of(stats(&r, "nests", "_ => nests(0) + nests(1)")),
+        Figures {
+            occurrences: 1,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 1000,
+        }
+    );
+    assert_eq!(
+        Figures::of(stats(&r, "nests", "1 => black_box(vec![0u8; 1000]).len()")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 1000,
+            freed: 1000,
+            increment: 0,
+            peak: 1000,
+        }
+    );
+}
+
+#[memprof::profile]
 fn callee() -> Vec<u8> {
     let v = vec![7u8; 2048];
     v
@@ -430,6 +472,88 @@ fn a_call_carries_its_callees_bytes_and_peak() {
             freed: 2048,
             increment: -2048,
             peak: 0,
+        }
+    );
+}
+
+/// Not profiled: makes a temporary and frees it.
+fn temporary_freed() -> usize {
+    let scratch = vec![0u8; 4096];
+    black_box(&scratch).len()
+}
+
+#[memprof::profile]
+fn adds_one(x: usize) -> usize {
+    x + 1
+}
+
+#[memprof::profile]
+fn temporary_then_call() -> usize {
+    // Its first call on the thread is set up apart: the call below is a
+    // call of a function that has its table, the common start.
+    let warm = adds_one(0);
+    let n = temporary_freed() + adds_one(warm);
+    black_box(n)
+}
+
+#[test]
+fn a_call_gives_back_the_peak_its_line_reached_before_it() {
+    // The temporary is made and freed before `adds_one` starts, on the same
+    // line: the call starts its own lines' peaks afresh, and gives the
+    // line's high back when it ends.
+    assert_eq!(temporary_then_call(), 4098);
+    let r = report();
+    assert_eq!(
+        Figures::of(stats(
+            &r,
+            "temporary_then_call",
+            "let n = temporary_freed() + adds_one(warm)"
+        )),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 4096,
+            freed: 4096,
+            increment: 0,
+            peak: 4096,
+        }
+    );
+}
+
+#[memprof::profile]
+fn frees_a_temporary() -> usize {
+    let scratch = black_box(vec![0u8; 100]);
+    scratch.len()
+}
+
+#[memprof::profile]
+fn calls_below_zero() -> usize {
+    let n = frees_a_temporary();
+    black_box(n)
+}
+
+#[test]
+fn a_call_on_a_thread_that_freed_more_than_it_allocated_peaks_at_its_own_bytes() {
+    let given = vec![0u8; 1 << 20];
+    std::thread::spawn(move || {
+        // This thread's net bytes go 1 MiB below zero, and stay there.
+        drop(given);
+        // Makes the callee's table: the call below starts the common way.
+        black_box(frees_a_temporary());
+        black_box(calls_below_zero());
+    })
+    .join()
+    .unwrap();
+    let r = report();
+    assert_eq!(
+        Figures::of(stats(&r, "calls_below_zero", "let n = frees_a_temporary()")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 100,
+            freed: 100,
+            increment: 0,
+            peak: 100,
         }
     );
 }

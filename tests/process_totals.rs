@@ -45,6 +45,12 @@ fn delta(earlier: HeapStats, later: HeapStats) -> Change {
 
 fn main() {
     child::run_checks(&[
+        // First, while no other thread has run: scoped threads below may
+        // still be handing their counters back after their scope ended.
+        (
+            "a_call_that_allocates_nothing_raises_its_closing_line_to_the_live_heap",
+            mem_usage_of_a_quiet_closing_line,
+        ),
         ("one_allocation_and_its_free_are_exact", one_allocation),
         (
             "a_realloc_frees_the_old_size_and_allocates_the_new",
@@ -319,6 +325,33 @@ fn mem_usage_after_threads_ended() {
     // No other thread runs now: Mem usage is the exact live heap.
     assert_eq!(line.stats.unwrap().mem_usage, live);
     assert!(live >= 3_000_000, "{live}");
+}
+
+#[memprof::profile]
+fn live_at_close() -> u64 {
+    black_box(memprof::heap_stats().live_bytes)
+}
+
+fn mem_usage_of_a_quiet_closing_line() {
+    let (live, report) = memprof::capture(|| {
+        // The first call in the capture makes the function's table; the
+        // second starts and ends the common way, with 1 MiB more live.
+        black_box(live_at_close());
+        let more = black_box(vec![0u8; 1 << 20]);
+        let live = live_at_close();
+        drop(more);
+        live
+    });
+    let closing = report
+        .function("live_at_close")
+        .unwrap()
+        .lines
+        .last()
+        .unwrap();
+    // No other thread runs now: Mem usage is the exact live heap, here as
+    // the second call ended.
+    assert_eq!(closing.stats.unwrap().mem_usage, live);
+    assert!(live >= 1 << 20, "{live}");
 }
 
 #[memprof::profile]

@@ -45,8 +45,6 @@
 
 use std::mem::MaybeUninit;
 use std::ptr;
-#[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
-use std::sync::atomic::AtomicI64;
 
 use crate::collect::budget::{self, CallLine};
 use crate::collect::line::{call_peak, larger, line_end};
@@ -59,7 +57,7 @@ use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, T
 use crate::counting::totals::{live_with, published_live_at, Block};
 use crate::relaxed::{relaxed_load, relaxed_store};
 
-#[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+#[cfg(all(memprof_asm, not(miri)))]
 pub(crate) mod quiet;
 
 /// `excluded` holds what nested calls of the same function counted (it is
@@ -120,10 +118,6 @@ pub struct CallCore {
     call_peak: i64,
     /// A budgeted call's own per-line figures, `len` of them, or null.
     call_lines: *mut CallLine,
-    /// The process's published live bytes (`published_live_at`), for the
-    /// probes' assembly, which cannot name a static (`call/quiet.rs`).
-    #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
-    published_live: *const AtomicI64,
 }
 
 // The quiet paths (a probe, a call's start and end where the thread
@@ -234,8 +228,6 @@ impl CallCore {
         call_net: 0,
         call_peak: 0,
         call_lines: ptr::null_mut(),
-        #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
-        published_live: ptr::null(),
     };
 
     /// Starts a call of `site` on `t`, in `storage`: counts it on the
@@ -298,10 +290,6 @@ impl CallCore {
         }
         // SAFETY: initialised just above; the storage's borrow is `'a`.
         let core = unsafe { &mut *at };
-        #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
-        {
-            core.published_live = published_live_at();
-        }
         slice.link(core, t, table);
         count_occurrence!(core, 0);
         raise_mem_usage!(core, 0);
@@ -542,6 +530,7 @@ impl CallCore {
     }
 
     /// The slot of the closing-brace line, the function's last.
+    #[cfg(not(all(debug_assertions, memprof_asm, not(miri))))]
     #[inline(always)]
     pub(crate) fn close_slot(&self) -> u32 {
         self.m.len.wrapping_sub(1)
@@ -737,6 +726,15 @@ fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site, first: u32) -
     let Some(t) = this_thread() else {
         return Call(ptr::null_mut());
     };
+    // Where the runtime is unoptimised, the common start is assembly; null
+    // when it leaves the call to the Rust, having written nothing.
+    #[cfg(all(memprof_asm, not(miri)))]
+    {
+        let core = quiet::start(storage.as_mut_ptr(), site, t, first);
+        if core as usize != 0 {
+            return Call(core);
+        }
+    }
     match CallCore::start(storage, site, t, first) {
         Some(core) => Call(core),
         None => Call(ptr::null_mut()),
@@ -748,6 +746,11 @@ impl Drop for Call {
     fn drop(&mut self) {
         // Not `is_null`: a call in an unoptimised build.
         if self.0 as usize != 0 {
+            // Where the runtime is unoptimised, the common end is assembly,
+            // which leaves any other to `leave`.
+            #[cfg(all(memprof_asm, not(miri)))]
+            quiet::leave(self.0);
+            #[cfg(not(all(memprof_asm, not(miri))))]
             leave(self.0);
         }
     }

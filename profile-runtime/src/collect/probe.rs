@@ -15,9 +15,9 @@
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
+#[cfg(not(all(memprof_asm, not(miri))))]
 use crate::collect::call::count;
-#[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+#[cfg(all(memprof_asm, not(miri)))]
 pub use crate::collect::call::quiet::{enter_line, iteration, line};
 use crate::collect::call::CallCore;
 use crate::collect::site::Site;
@@ -79,7 +79,10 @@ impl Probe {
         }
     }
 
-    /// The closing-brace line, the function's last, starts running.
+    /// The closing-brace line, the function's last, starts running. (An
+    /// unoptimised runtime built with debug assertions does this in
+    /// assembly: `close` below.)
+    #[cfg(not(all(debug_assertions, memprof_asm, not(miri))))]
     #[inline(always)]
     fn close(self) {
         if let Some(core) = self.0 {
@@ -89,9 +92,9 @@ impl Probe {
             let close_slot = unsafe { core.as_ref() }.close_slot();
             // The assembly's entry where there is one; else the Rust
             // itself, which `line` would be one more call to.
-            #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
+            #[cfg(all(memprof_asm, not(miri)))]
             line(self, close_slot);
-            #[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
+            #[cfg(not(all(memprof_asm, not(miri))))]
             self.switch(close_slot, count::IF_CHANGED);
         }
     }
@@ -99,14 +102,8 @@ impl Probe {
     /// The line in `slot` starts running, or the running line goes on:
     /// what every probe does. Out of line where the probes are assembly,
     /// which run it only for a line the thread allocated or freed during.
-    #[cfg_attr(
-        all(memprof_unoptimised, not(miri), target_arch = "x86_64"),
-        inline(never)
-    )]
-    #[cfg_attr(
-        not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")),
-        inline(always)
-    )]
+    #[cfg_attr(all(memprof_asm, not(miri)), inline(never))]
+    #[cfg_attr(not(all(memprof_asm, not(miri))), inline(always))]
     pub(crate) fn switch(self, slot: u32, count: u8) {
         // `NonNull::as_mut`, not `&mut *`: an unoptimised build checks a
         // reference made from a raw pointer here for null and alignment,
@@ -121,7 +118,7 @@ impl Probe {
 }
 
 /// Probe before a statement: its line starts running.
-#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
+#[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
@@ -130,7 +127,7 @@ pub extern "C" fn line(probe: Probe, slot: u32) {
 }
 
 /// Probe at a loop header: one more evaluation of the header.
-#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
+#[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
@@ -139,7 +136,7 @@ pub extern "C" fn iteration(probe: Probe, slot: u32) {
 }
 
 /// Probe before a `for` statement: its line runs, its iterator counts it.
-#[cfg(not(all(memprof_unoptimised, not(miri), target_arch = "x86_64")))]
+#[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
 #[cfg_attr(debug_assertions, inline(never))]
 #[cfg_attr(not(debug_assertions), inline(always))]
@@ -237,6 +234,13 @@ impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
 #[cfg(debug_assertions)]
 #[inline(never)]
 fn close(site: &'static Site) {
+    // Where the probes are assembly, so is finding the call after the
+    // thread.
+    #[cfg(all(memprof_asm, not(miri)))]
+    if let Some(t) = this_thread() {
+        crate::collect::call::quiet::close(t, site);
+    }
+    #[cfg(not(all(memprof_asm, not(miri))))]
     Probe::current(site).close();
 }
 

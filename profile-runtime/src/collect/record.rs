@@ -341,6 +341,21 @@ pub(crate) struct Record {
     next: AtomicPtr<Record>,
 }
 
+/// Where a call's start in assembly (`call/quiet.rs`, in an unoptimised
+/// runtime) finds a site's table: the record's index, the index's capacity
+/// and slots, and a table's lines, which follow it.
+#[cfg(all(memprof_asm, not(miri)))]
+pub(crate) mod at {
+    use std::mem::{offset_of, size_of};
+
+    use super::{Index, Record, Table};
+
+    pub(crate) const RECORD_INDEX: usize = offset_of!(Record, index);
+    pub(crate) const INDEX_CAPACITY: usize = offset_of!(Index, capacity);
+    pub(crate) const INDEX_TABLES: usize = offset_of!(Index, tables);
+    pub(crate) const TABLE_LINES: usize = size_of::<Table>();
+}
+
 // Records of every thread, for the report: pushed, never removed.
 static RECORDS: AtomicPtr<Record> = AtomicPtr::new(ptr::null_mut());
 

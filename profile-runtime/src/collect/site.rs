@@ -62,8 +62,9 @@ const REGISTERING: u64 = u64::MAX - 1;
 
 static HEAD: AtomicPtr<Site> = AtomicPtr::new(ptr::null_mut());
 /// Whether calls count themselves in their site's `active` (1 while a
-/// timeline is recorded, set by that layer).
-static TRACK_ACTIVE: AtomicU64 = AtomicU64::new(0);
+/// timeline is recorded, set by that layer). `pub(crate)` for the
+/// assembly of an unoptimised runtime (`call/quiet.rs`), which names it.
+pub(crate) static TRACK_ACTIVE: AtomicU64 = AtomicU64::new(0);
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 static FIRST_CALL: AtomicBool = AtomicBool::new(false);
 
@@ -114,6 +115,11 @@ impl Site {
             bytes => Some(bytes),
         }
     }
+
+    /// Where `id` is, for a call's start in assembly (`call/quiet.rs`, in
+    /// an unoptimised runtime).
+    #[cfg(all(memprof_asm, not(miri)))]
+    pub(crate) const ID_OFFSET: usize = std::mem::offset_of!(Site, id);
 
     /// The site's table index, or `UNREGISTERED` (or a value above every
     /// id) before its first call finished registering it.

@@ -23,6 +23,14 @@ use std::ptr;
 use crate::counting::held::{FreeRecords, LiveRecord};
 use crate::counting::totals::{Block, PUBLISH_STEP, UNCLAIMED};
 
+#[cfg(all(
+    any(debug_assertions, memprof_asm),
+    not(miri),
+    target_arch = "x86_64",
+    target_os = "linux"
+))]
+mod slot;
+
 /// What a running call measures, in the thread's raw counters: where its
 /// running line started, where its slice (the whole call, or one poll of
 /// an `async` call) started, and high-water marks of the net bytes. The
@@ -175,9 +183,11 @@ pub(crate) struct ThreadState {
     pub(crate) free_records: FreeRecords,
 }
 
-/// Where the allocator's inline assembly (`totals/quiet.rs`) finds the
-/// fields it reads in a `ThreadState`.
-#[cfg(all(debug_assertions, not(miri), target_arch = "x86_64"))]
+/// Where assembly finds the fields it reads and writes in a `ThreadState`
+/// (a `Local<T>` has `T`'s layout): the allocator's (`totals/quiet.rs`, in
+/// unoptimised builds) and a call's start and end
+/// (`collect/call/quiet.rs`, in an unoptimised runtime).
+#[cfg(all(any(debug_assertions, memprof_asm), not(miri), target_arch = "x86_64"))]
 pub(crate) mod at {
     use std::mem::offset_of;
 
@@ -185,8 +195,20 @@ pub(crate) mod at {
 
     pub(crate) const OWN_BLOCK: usize = offset_of!(ThreadState, own_block);
     pub(crate) const HIGH_AT_FREE: usize = offset_of!(ThreadState, high_at_free);
+    #[cfg(debug_assertions)]
     pub(crate) const RISE_LIMIT: usize = offset_of!(ThreadState, rise_limit);
+    #[cfg(debug_assertions)]
     pub(crate) const FALL_LIMIT: usize = offset_of!(ThreadState, fall_limit);
+    #[cfg(memprof_asm)]
+    pub(crate) const COUNTERS: usize = offset_of!(ThreadState, counters);
+    #[cfg(memprof_asm)]
+    pub(crate) const OWN: usize = offset_of!(ThreadState, own);
+    #[cfg(memprof_asm)]
+    pub(crate) const PEAK_WATCH: usize = offset_of!(ThreadState, peak_watch);
+    #[cfg(memprof_asm)]
+    pub(crate) const MEASURING: usize = offset_of!(ThreadState, measuring);
+    #[cfg(memprof_asm)]
+    pub(crate) const COLLECTOR: usize = offset_of!(ThreadState, collector);
 }
 
 impl ThreadState {
@@ -426,9 +448,33 @@ pub(crate) fn with_thread<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
 /// This thread's state, for the allocator and the probes. Only its address
 /// passes through the thread-local accessor: a closure holding their work
 /// would make the accessor too big to be inlined, and LLVM then calls it out
-/// of line.
+/// of line. In unoptimised builds on x86-64 Linux, through a slot of our
+/// own instead (`thread/slot.rs`), which is a twentieth of the accessor
+/// there.
 #[inline(always)]
 pub(crate) fn this_thread<'a>() -> Option<&'a ThreadState> {
+    #[cfg(all(
+        any(debug_assertions, memprof_asm),
+        not(miri),
+        target_arch = "x86_64",
+        target_os = "linux"
+    ))]
+    {
+        let t = slot::thread_state();
+        // Not `as_ref`: a call in an unoptimised build.
+        if t as usize == 0 {
+            None
+        } else {
+            // SAFETY: as below.
+            Some(unsafe { &*t })
+        }
+    }
+    #[cfg(not(all(
+        any(debug_assertions, memprof_asm),
+        not(miri),
+        target_arch = "x86_64",
+        target_os = "linux"
+    )))]
     match THREAD.try_with(|t| t as *const ThreadState) {
         // SAFETY: a `const` thread local without a destructor lives as long
         // as its thread, and the reference does not leave the thread:

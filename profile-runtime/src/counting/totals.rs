@@ -66,7 +66,7 @@ pub(crate) const COUNT_FIRST_MAX: usize = PUBLISH_STEP as usize;
 // Here `published_live` sits at an offset within 128 bytes that no block's
 // counters use, whatever the linker does.
 #[repr(C, align(128))]
-struct Table {
+pub(crate) struct Table {
     _before: [u8; PUBLISHED_LIVE_OFFSET],
     published_live: AtomicI64,
     blocks: [Block; BLOCKS],
@@ -80,7 +80,9 @@ const _: () = assert!(std::mem::size_of::<Block>().is_multiple_of(128));
 const _: () = assert!(std::mem::offset_of!(Block, owned) < PUBLISHED_LIVE_OFFSET);
 const _: () = assert!(std::mem::offset_of!(Table, blocks) % 128 == 0);
 
-static TABLE: Table = Table {
+/// `pub(crate)` for the assembly of an unoptimised runtime
+/// (`collect/call/quiet.rs`), which names it; the fields stay private.
+pub(crate) static TABLE: Table = Table {
     _before: [0; PUBLISHED_LIVE_OFFSET],
     published_live: AtomicI64::new(0),
     blocks: [Block::NEW; BLOCKS],
@@ -119,6 +121,23 @@ pub(crate) struct Block {
     owned: AtomicBool,
     /// Live blocks and bytes by size class, net of this block's frees.
     classes: [ClassCount; SIZE_CLASSES],
+}
+
+/// Where a call's assembly in an unoptimised runtime
+/// (`collect/call/quiet.rs`) finds a block's counters, and the published
+/// live bytes in `TABLE`.
+#[cfg(all(memprof_asm, not(miri)))]
+pub(crate) mod at {
+    use std::mem::offset_of;
+
+    use super::{Block, Table};
+
+    pub(crate) const ALLOCATED: usize = offset_of!(Block, allocated);
+    pub(crate) const FREED: usize = offset_of!(Block, freed);
+    pub(crate) const ALLOCS: usize = offset_of!(Block, allocs);
+    pub(crate) const CALLS: usize = offset_of!(Block, calls);
+    pub(crate) const PUBLISHED: usize = offset_of!(Block, published);
+    pub(crate) const PUBLISHED_LIVE: usize = offset_of!(Table, published_live);
 }
 
 /// Power-of-two size classes: class `k` holds the sizes from `2^(k-1) + 1`
@@ -197,12 +216,6 @@ impl Block {
     pub(crate) fn calls(&self) -> u64 {
         relaxed::load(&self.calls)
     }
-
-    /// Where `calls` is in a block, for the quiet probe's inline assembly
-    /// (`collect/call/quiet.rs`), which only an unoptimised runtime on x86-64
-    /// has.
-    #[cfg(all(memprof_unoptimised, not(miri), target_arch = "x86_64"))]
-    pub(crate) const CALLS_OFFSET: usize = std::mem::offset_of!(Block, calls);
 
     /// The address of `calls` of the block at `block`, for
     /// `relaxed_load!`: no reference made, which an unoptimised build
