@@ -17,7 +17,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 
 use crate::counting::tagged::{self, TAGGED_ALIGN};
-use crate::counting::thread::{this_thread, ThreadState};
+use crate::counting::thread::{this_thread_in_allocator, ThreadState};
 use crate::counting::totals::{self, quiet, Block, Counting, COUNT_FIRST_MAX};
 
 /// The counting global allocator: counts every allocation, free and
@@ -72,7 +72,7 @@ fn counted(
     count: impl FnOnce(&Counting<'_>),
     tracked: impl FnOnce() -> *mut u8,
 ) -> *mut u8 {
-    let Some(t) = this_thread() else {
+    let Some(t) = this_thread_in_allocator() else {
         return call();
     };
     let Some(c) = totals::own_block(t) else {
@@ -108,7 +108,7 @@ fn counted_alloc(
     call: impl FnOnce() -> *mut u8,
     tracked: impl FnOnce(&ThreadState) -> *mut u8,
 ) -> *mut u8 {
-    let Some(t) = this_thread() else {
+    let Some(t) = this_thread_in_allocator() else {
         return call();
     };
     // In a debug build on x86-64 the common count is one block of assembly
@@ -140,7 +140,7 @@ fn counted_alloc(
 fn counted_after(size: usize, call: impl FnOnce() -> *mut u8) -> *mut u8 {
     let p = call();
     if !p.is_null() {
-        if let Some(c) = this_thread().and_then(totals::own_block) {
+        if let Some(c) = this_thread_in_allocator().and_then(totals::own_block) {
             c.alloc(size);
         }
     }
@@ -153,7 +153,7 @@ fn counted_after(size: usize, call: impl FnOnce() -> *mut u8) -> *mut u8 {
 #[cold]
 #[inline(never)]
 fn uncount_failed_alloc(size: usize) {
-    if let Some(c) = this_thread().and_then(totals::own_block) {
+    if let Some(c) = this_thread_in_allocator().and_then(totals::own_block) {
         c.block.uncount_failed_alloc(c.thread, size);
     }
 }
@@ -222,7 +222,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
         // A free cannot fail, so it is counted first and the call to the
         // inner allocator comes last: a jump, with no register to keep
         // across a call (see `counted`).
-        let Some(t) = this_thread() else {
+        let Some(t) = this_thread_in_allocator() else {
             // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
             return unsafe { self.inner.dealloc(ptr, layout) };
         };

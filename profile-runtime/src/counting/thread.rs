@@ -445,36 +445,74 @@ pub(crate) fn with_thread<R>(f: impl FnOnce(&ThreadState) -> R) -> Option<R> {
     THREAD.try_with(f).ok()
 }
 
-/// This thread's state, for the allocator and the probes. Only its address
-/// passes through the thread-local accessor: a closure holding their work
-/// would make the accessor too big to be inlined, and LLVM then calls it out
-/// of line. In unoptimised builds on x86-64 Linux, through a slot of our
-/// own instead (`thread/slot.rs`), which is a twentieth of the accessor
-/// there.
+/// This thread's state, for the probes and the runtime's own work. Only
+/// its address passes through the thread-local accessor: a closure holding
+/// their work would make the accessor too big to be inlined, and LLVM then
+/// calls it out of line. Where the runtime is unoptimised on x86-64 Linux,
+/// through a slot of its own instead (`thread/slot.rs`), a twentieth of the
+/// accessor there.
 #[inline(always)]
 pub(crate) fn this_thread<'a>() -> Option<&'a ThreadState> {
+    #[cfg(all(memprof_asm, not(miri)))]
+    {
+        from_slot()
+    }
+    #[cfg(not(all(memprof_asm, not(miri))))]
+    {
+        from_accessor()
+    }
+}
+
+/// `this_thread` for the allocator's functions that are generic over the
+/// inner allocator, which are compiled in the crate that installs it, at
+/// that crate's optimisation level: through the slot where debug
+/// assertions are on (the sign of an unoptimised build that the
+/// allocator's assembly takes, `totals/quiet.rs`).
+#[inline(always)]
+pub(crate) fn this_thread_in_allocator<'a>() -> Option<&'a ThreadState> {
     #[cfg(all(
-        any(debug_assertions, memprof_asm),
+        debug_assertions,
         not(miri),
         target_arch = "x86_64",
         target_os = "linux"
     ))]
     {
-        let t = slot::thread_state();
-        // Not `as_ref`: a call in an unoptimised build.
-        if t as usize == 0 {
-            None
-        } else {
-            // SAFETY: as below.
-            Some(unsafe { &*t })
-        }
+        from_slot()
     }
     #[cfg(not(all(
-        any(debug_assertions, memprof_asm),
+        debug_assertions,
         not(miri),
         target_arch = "x86_64",
         target_os = "linux"
     )))]
+    {
+        from_accessor()
+    }
+}
+
+/// This thread's state through the slot (`thread/slot.rs`).
+#[cfg(all(
+    any(debug_assertions, memprof_asm),
+    not(miri),
+    target_arch = "x86_64",
+    target_os = "linux"
+))]
+#[inline(always)]
+fn from_slot<'a>() -> Option<&'a ThreadState> {
+    let t = slot::thread_state();
+    // Not `as_ref`: a call in an unoptimised build.
+    if t as usize == 0 {
+        None
+    } else {
+        // SAFETY: as in `from_accessor`.
+        Some(unsafe { &*t })
+    }
+}
+
+/// This thread's state through the standard library's accessor.
+#[cfg(not(all(memprof_asm, debug_assertions, not(miri))))]
+#[inline(always)]
+fn from_accessor<'a>() -> Option<&'a ThreadState> {
     match THREAD.try_with(|t| t as *const ThreadState) {
         // SAFETY: a `const` thread local without a destructor lives as long
         // as its thread, and the reference does not leave the thread:
