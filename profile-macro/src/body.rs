@@ -2,7 +2,7 @@
 // and the marker that moves attribution to the closing brace.
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
@@ -13,6 +13,7 @@ use crate::params;
 use crate::probes;
 use crate::probes::{declares_items, respan_ends, site_fn, statement_attributes, Probes};
 use crate::source::{FnParts, FnSource};
+use crate::spans::first_token_span;
 use crate::stacked;
 
 /// What `#[profile]` accepts, for error messages.
@@ -142,11 +143,11 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
             let #probe = #call.probe();
             let #on = #probe.is_on();
         };
-        let new_block: Block = if in_closure {
+        let new_block = if in_closure {
             let output = return_type(&func.sig.output);
-            parse_quote!({ #entry #call.run(move || -> #output { #rebinds #(#stmts)* }) })
+            generated_block(quote!(#entry #call.run(move || -> #output { #rebinds #(#stmts)* })))
         } else {
-            parse_quote!({ #entry #rebinds #(#stmts)* })
+            generated_block(quote!(#entry #rebinds #(#stmts)*))
         };
         let (target, _) = stacked::follow(&mut func.block, &path);
         *target = with_braces_of(new_block, target);
@@ -162,7 +163,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     if nested {
         // The other macro's future: wrapped, so that each of its polls is a
         // slice of the call; the user's block inside it finds the call.
-        let new_block: Block = parse_quote!({ #current #rebinds #(#stmts)* });
+        let new_block = generated_block(quote!(#current #rebinds #(#stmts)*));
         {
             let (target, _) = stacked::follow(&mut func.block, &path);
             *target = with_braces_of(new_block, target);
@@ -170,14 +171,14 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
         let future = stacked::future_on_path(&mut func.block, &path)
             .expect("the path goes through an async block");
         let inner = future.clone();
-        *future = parse_generated(quote! {
+        *future = Expr::Verbatim(quote! {
             ::memprof::__private::Instrumented::new(&#site, #inner)
         });
         prepend(&mut func.block, statics);
         return Ok(());
     }
     let fake_return = fake_return_edge(&func.sig.output);
-    let wrapped: Block = parse_generated(quote! {{
+    let wrapped = generated_block(quote! {
         #statics
         ::memprof::__private::Instrumented::new(&#site, async move {
             #current
@@ -186,7 +187,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
             #(#stmts)*
         })
         .await
-    }});
+    });
     func.block = with_braces_of(wrapped, &func.block);
     Ok(())
 }
@@ -212,8 +213,14 @@ fn statements_in(block: &Block, source: &FnSource) -> usize {
     counter.count
 }
 
-fn parse_generated<T: syn::parse::Parse>(tokens: TokenStream) -> T {
-    syn::parse2(tokens).expect("memprof generates valid Rust")
+/// A block of the statements `tokens`, kept as tokens: from here on the
+/// function is only printed. Parsed back, the body was printed and parsed
+/// twice over, a tenth of a profiled crate's `cargo check`.
+fn generated_block(tokens: TokenStream) -> Block {
+    Block {
+        brace_token: Default::default(),
+        stmts: vec![Stmt::Item(syn::Item::Verbatim(tokens))],
+    }
 }
 
 /// `block` with the braces (and so the span) of `like`.
@@ -222,12 +229,12 @@ fn with_braces_of(mut block: Block, like: &Block) -> Block {
     block
 }
 
-/// Puts `tokens` (items) before the block's statements.
+/// Puts `tokens` (items) before the block's statements, as tokens (see
+/// `generated_block`).
 fn prepend(block: &mut Block, tokens: TokenStream) {
-    let items: Block = parse_quote!({ #tokens });
-    let mut stmts = items.stmts;
-    stmts.append(&mut block.stmts);
-    block.stmts = stmts;
+    block
+        .stmts
+        .insert(0, Stmt::Item(syn::Item::Verbatim(tokens)));
 }
 
 /// Whether the function carries `#[track_caller]`.
@@ -422,18 +429,15 @@ fn is_tail_candidate(stmt: &Stmt) -> bool {
 /// and `extra_cfg` besides.
 fn wrap_tail(stmt: Stmt, marker: &TokenStream, extra_cfg: Option<TokenStream>) -> Stmt {
     let (attrs, inner) = take_outer_attributes(stmt);
-    let first = inner
-        .to_token_stream()
-        .into_iter()
-        .next()
-        .map_or_else(Span::call_site, |t| t.span());
+    let first = first_token_span(&inner).unwrap_or_else(Span::call_site);
     let extra = extra_cfg.map(|cfg| quote!(#[cfg(#cfg)]));
     let block = respan_ends(
         quote_spanned! {Span::mixed_site()=> { #marker #inner } },
         first,
         first,
     );
-    syn::parse2(quote!(#(#attrs)* #extra #block)).expect("a block expression")
+    // Kept as tokens: only printed from here on (see `generated_block`).
+    Stmt::Expr(Expr::Verbatim(quote!(#(#attrs)* #extra #block)), None)
 }
 
 /// A statement with `attr` added to its outer attributes.

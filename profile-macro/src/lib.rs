@@ -28,6 +28,7 @@ mod expand;
 mod params;
 mod probes;
 mod source;
+mod spans;
 mod stacked;
 
 use proc_macro::TokenStream;

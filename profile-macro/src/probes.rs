@@ -13,18 +13,20 @@
 // - a macro call that declares items (`pin_project! { struct .. }`) gets no
 //   probe: nothing runs there.
 
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
-    parse_quote_spanned, Attribute, Block, Expr, ExprForLoop, ExprLoop, ExprWhile, Macro, Meta,
-    Path, Stmt, Token,
+    parse_quote_spanned, token, Attribute, Block, Expr, ExprBlock, ExprCall, ExprForLoop, ExprIf,
+    ExprLit, ExprLoop, ExprPath, ExprWhile, Lit, LitInt, Macro, Meta, Path, PathSegment, Stmt,
+    Token,
 };
 
 use crate::source::FnSource;
+use crate::spans::{first_token_span, last_token_span};
 
 pub(crate) struct Probes<'a> {
     /// The call's probe handle.
@@ -55,7 +57,7 @@ impl Probes<'_> {
     }
 
     /// The probe before `stmt`, if it gets one.
-    fn probe_before(&mut self, stmt: &Stmt) -> Option<TokenStream> {
+    fn probe_before(&mut self, stmt: &Stmt) -> Option<Stmt> {
         let function = match stmt {
             Stmt::Item(_) => return None,
             Stmt::Macro(m) if declares_items(&m.mac) => return None,
@@ -63,18 +65,79 @@ impl Probes<'_> {
             Stmt::Expr(Expr::While(w), _) if !has_let(&w.cond) => return None,
             // A `for` is counted by its iterator; the statement probe only
             // makes the line run while the iterable is evaluated.
-            Stmt::Expr(Expr::ForLoop(_), _) => quote!(enter_line),
-            _ => quote!(line),
+            Stmt::Expr(Expr::ForLoop(_), _) => "enter_line",
+            _ => "line",
         };
-        let slot = self.source.slot(first_token_span(stmt)?)? as u32;
-        let (probe, on) = (self.probe, self.on);
-        let call = quote_spanned! {Span::mixed_site()=>
-            if #on { ::memprof::__private::#function(#probe, #slot) }
-        };
+        let first = first_token_span(stmt)?;
+        let slot = self.source.slot(first)? as u32;
+        let last = last_token_span(stmt)?;
         let attrs = probe_attributes(statement_attributes(stmt));
-        let call = respan_ends(call, first_token_span(stmt)?, last_token_span(stmt)?);
+        let attrs = if attrs.is_empty() {
+            Vec::new()
+        } else {
+            Attribute::parse_outer
+                .parse2(quote!(#(#attrs)*))
+                .expect("a probe's attributes are its statement's")
+        };
         self.placed += 1;
-        Some(quote!(#(#attrs)* #call))
+        // Spanned from the statement's first token to its last (see
+        // `respan_ends`).
+        let spans = ProbeSpans {
+            keyword: first,
+            braces: last,
+            path: Span::mixed_site(),
+            function: Span::call_site(),
+        };
+        Some(self.probe_statement(attrs, function, slot, spans))
+    }
+
+    // Output: #[attrs] if __memprof_on { ::memprof::__private::function(__memprof_probe, 3u32) }
+    /// A probe, built as the syntax tree that parsing its tokens gave (a
+    /// parse per statement was a twentieth of a profiled crate's `cargo
+    /// check`), spanned as those tokens were: `spans` where `quote_spanned!`
+    /// put them, the handles' own spans, and the slot's literal at the call
+    /// site.
+    fn probe_statement(
+        &self,
+        attrs: Vec<Attribute>,
+        function: &str,
+        slot: u32,
+        spans: ProbeSpans,
+    ) -> Stmt {
+        let mut segments = Punctuated::new();
+        segments.push_value(PathSegment::from(Ident::new("memprof", spans.path)));
+        segments.push_punct(Token![::](spans.path));
+        segments.push_value(PathSegment::from(Ident::new("__private", spans.path)));
+        segments.push_punct(Token![::](spans.path));
+        segments.push_value(PathSegment::from(Ident::new(function, spans.function)));
+        let function = Path {
+            leading_colon: Some(Token![::](spans.path)),
+            segments,
+        };
+        let mut args = Punctuated::new();
+        args.push_value(path_expr(Path::from(self.probe.clone())));
+        args.push_punct(Token![,](spans.path));
+        args.push_value(Expr::Lit(ExprLit {
+            attrs: Vec::new(),
+            lit: Lit::Int(LitInt::from(Literal::u32_suffixed(slot))),
+        }));
+        let call = Expr::Call(ExprCall {
+            attrs: Vec::new(),
+            func: Box::new(path_expr(function)),
+            paren_token: token::Paren(spans.path),
+            args,
+        });
+        let probe = Expr::If(ExprIf {
+            attrs,
+            if_token: Token![if](spans.keyword),
+            cond: Box::new(path_expr(Path::from(self.on.clone()))),
+            then_branch: Block {
+                brace_token: token::Brace(spans.braces),
+                stmts: vec![Stmt::Expr(call, None)],
+            },
+            else_branch: None,
+        });
+        Stmt::Expr(probe, None)
     }
 
     fn iteration(&mut self, span: Span) -> Option<TokenStream> {
@@ -263,27 +326,6 @@ fn probe_meta(meta: &Meta) -> Option<TokenStream> {
     None
 }
 
-/// The span of a statement's first token after its outer attributes.
-fn first_token_span(stmt: &Stmt) -> Option<Span> {
-    let mut tokens = stmt.to_token_stream().into_iter().peekable();
-    while matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '#') {
-        tokens.next();
-        tokens.next();
-    }
-    tokens.next().map(|t| match t {
-        TokenTree::Group(g) => g.span_open(),
-        other => other.span(),
-    })
-}
-
-/// The span of a statement's last token.
-fn last_token_span(stmt: &Stmt) -> Option<Span> {
-    stmt.to_token_stream().into_iter().last().map(|t| match t {
-        TokenTree::Group(g) => g.span_close(),
-        other => other.span(),
-    })
-}
-
 /// `tokens` with its first token spanned at `first` and its last at `last`:
 /// the compiler spans what they parse to from one to the other (the stable
 /// stand-in for joining two spans).
@@ -309,6 +351,27 @@ fn set_span(tree: &mut TokenTree, span: Span) {
     }
 }
 
+/// Where `Probes::probe_statement` spans a probe's own tokens.
+struct ProbeSpans {
+    /// `if`.
+    keyword: Span,
+    /// The braces of its block.
+    braces: Span,
+    /// `::memprof::__private::`, the call's parentheses and comma.
+    path: Span,
+    /// The probe function's name.
+    function: Span,
+}
+
+/// A path as an expression.
+fn path_expr(path: Path) -> Expr {
+    Expr::Path(ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path,
+    })
+}
+
 impl VisitMut for Probes<'_> {
     // Input:  { a; let b = c; d }
     // Output: { probe(a_line); a; probe(b_line); let b = c; probe(d_line); d }
@@ -318,9 +381,7 @@ impl VisitMut for Probes<'_> {
             let probe = self.probe_before(&stmt);
             self.visit_stmt_mut(&mut stmt);
             if let Some(probe) = probe {
-                block
-                    .stmts
-                    .push(syn::parse2(probe).expect("a probe is an expression statement"));
+                block.stmts.push(probe);
             }
             block.stmts.push(stmt);
         }
@@ -392,13 +453,27 @@ impl VisitMut for Probes<'_> {
         let Some(slot) = self.source.slot(span) else {
             return;
         };
-        let slot = slot as u32;
-        let (probe, on) = (self.probe, self.on);
-        let body = &arm.body;
+        // Input:  expression
+        // Output: { if __memprof_on { ::memprof::__private::line(__memprof_probe, 3u32) } expression }
+        // Built as a tree, as `probe_statement` says why, every token of
+        // ours spanned at the expression (resolved as `mixed_site`).
         let span = span.resolved_at(Span::mixed_site());
-        *arm.body = parse_quote_spanned! {span=>
-            { if #on { ::memprof::__private::line(#probe, #slot) } #body }
+        let spans = ProbeSpans {
+            keyword: span,
+            braces: span,
+            path: span,
+            function: span,
         };
+        let probe = self.probe_statement(Vec::new(), "line", slot as u32, spans);
+        let body = std::mem::replace(&mut *arm.body, Expr::Verbatim(TokenStream::new()));
+        *arm.body = Expr::Block(ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block: Block {
+                brace_token: token::Brace(span),
+                stmts: vec![probe, Stmt::Expr(body, None)],
+            },
+        });
         if arm.comma.is_none() {
             arm.comma = Some(Default::default());
         }

@@ -7,6 +7,11 @@
 // group's span covers the whole block) and the signature is laid out from its
 // tokens' positions (exact but for comments inside it).
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
 use proc_macro2::{LineColumn, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Block, Signature, Visibility};
@@ -91,10 +96,9 @@ impl FnSource {
 
 /// The lines of the file the function is in, if it can be read and has the
 /// function's name where the compiler says.
-fn read_file(func: &FnParts<'_>, ident: LineColumn) -> Option<Vec<String>> {
+fn read_file(func: &FnParts<'_>, ident: LineColumn) -> Option<Arc<Vec<String>>> {
     let path = func.sig.ident.span().local_file()?;
-    let file = std::fs::read_to_string(path).ok()?;
-    let lines: Vec<String> = file.lines().map(str::to_string).collect();
+    let lines = file_lines(path)?;
     let line = lines.get(ident.line.checked_sub(1)?)?;
     let name = func.sig.ident.to_string();
     let at: String = line
@@ -104,6 +108,46 @@ fn read_file(func: &FnParts<'_>, ident: LineColumn) -> Option<Vec<String>> {
         .collect();
     let name = name.strip_prefix("r#").unwrap_or(&name);
     (at == name || at == format!("r#{name}")).then_some(lines)
+}
+
+/// A source file's lines as last read, and what it was when read.
+struct ReadFile {
+    len: u64,
+    modified: Option<SystemTime>,
+    lines: Arc<Vec<String>>,
+}
+
+/// The files read so far in this compiler process. The functions of a
+/// crate share a few files (an `impl` block of fifty methods is fifty
+/// expansions of one file), and reading and splitting the whole file for
+/// each took a tenth of a profiled crate's `cargo check`. A file is read
+/// again when its size or modification time changed: the process may
+/// outlive an edit (rust-analyzer's proc-macro server).
+static READ_FILES: Mutex<BTreeMap<PathBuf, ReadFile>> = Mutex::new(BTreeMap::new());
+
+/// The lines of the file at `path`, read once while it is unchanged.
+fn file_lines(path: PathBuf) -> Option<Arc<Vec<String>>> {
+    let metadata = std::fs::metadata(&path).ok()?;
+    let (len, modified) = (metadata.len(), metadata.modified().ok());
+    // A panic elsewhere while the lock was held left nothing half-written
+    // that matters: every entry is replaced whole.
+    let mut files = READ_FILES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(read) = files.get(&path) {
+        if read.len == len && read.modified == modified && modified.is_some() {
+            return Some(Arc::clone(&read.lines));
+        }
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let lines = Arc::new(text.lines().map(str::to_string).collect::<Vec<String>>());
+    files.insert(
+        path,
+        ReadFile {
+            len,
+            modified,
+            lines: Arc::clone(&lines),
+        },
+    );
+    Some(lines)
 }
 
 /// Lines `first..=last` of a file.

@@ -45,22 +45,23 @@ pub(crate) fn find(block: &Block) -> Vec<Step> {
 // tokio::main, tokio::test:
 //     let body = async { USER }; ...; { ..; return Builder::..().block_on(body); }
 fn tokio_body(block: &Block) -> Option<Vec<Step>> {
+    let index = block
+        .stmts
+        .iter()
+        .position(|s| matches!(let_named(s, "body"), Some(Expr::Async(_))))?;
+    // Looked for second: it prints the last statement, which may be most
+    // of the function.
     let runs_it = block.stmts.last().is_some_and(|last| {
         last.to_token_stream()
             .into_iter()
             .any(|t| contains_ident(&t, "block_on"))
     });
-    if !runs_it {
-        return None;
-    }
-    let index = block
-        .stmts
-        .iter()
-        .position(|s| matches!(let_named(s, "body"), Some(Expr::Async(_))))?;
-    Some(vec![Step {
-        index,
-        through_async: true,
-    }])
+    runs_it.then(|| {
+        vec![Step {
+            index,
+            through_async: true,
+        }]
+    })
 }
 
 // tracing::instrument on an async fn:
