@@ -16,18 +16,27 @@ use syn::{Expr, Member, Path, RangeLimits, Stmt, UnOp};
 
 /// The span of a statement's first token after its outer attributes.
 pub(crate) fn first_token_span(stmt: &Stmt) -> Option<Span> {
-    let from_tree = match stmt {
-        Stmt::Local(local) => Some(local.let_token.span),
-        Stmt::Macro(m) => Some(path_first(&m.mac.path)),
-        Stmt::Expr(expr, _) => expr_first(expr),
-        Stmt::Item(_) => None,
-    };
-    from_tree.or_else(|| printed_first(stmt.to_token_stream()))
+    tree_first(stmt).or_else(|| printed_first(stmt.to_token_stream()))
 }
 
 /// The span of a statement's last token.
 pub(crate) fn last_token_span(stmt: &Stmt) -> Option<Span> {
-    let from_tree = match stmt {
+    tree_last(stmt).or_else(|| printed_last(stmt.to_token_stream()))
+}
+
+/// `first_token_span` read off the tree, or `None` to print the statement.
+fn tree_first(stmt: &Stmt) -> Option<Span> {
+    match stmt {
+        Stmt::Local(local) => Some(local.let_token.span),
+        Stmt::Macro(m) => Some(path_first(&m.mac.path)),
+        Stmt::Expr(expr, _) => expr_first(expr),
+        Stmt::Item(_) => None,
+    }
+}
+
+/// `last_token_span` read off the tree, or `None` to print the statement.
+fn tree_last(stmt: &Stmt) -> Option<Span> {
+    match stmt {
         Stmt::Local(local) => Some(local.semi_token.span),
         Stmt::Macro(m) => Some(match &m.semi_token {
             Some(semi) => semi.span,
@@ -36,8 +45,7 @@ pub(crate) fn last_token_span(stmt: &Stmt) -> Option<Span> {
         Stmt::Expr(_, Some(semi)) => Some(semi.span),
         Stmt::Expr(expr, None) => expr_last(expr),
         Stmt::Item(_) => None,
-    };
-    from_tree.or_else(|| printed_last(stmt.to_token_stream()))
+    }
 }
 
 /// The first token of printed `tokens` after any outer attributes.
@@ -156,6 +164,12 @@ fn expr_last(expr: &Expr) -> Option<Span> {
         Expr::Match(e) => Some(e.brace_token.span.join()),
         Expr::MethodCall(e) => Some(e.paren_token.span.join()),
         Expr::Paren(e) => Some(e.paren_token.span.join()),
+        // A plain name (`value`), the most common tail.
+        Expr::Path(e) if e.qself.is_none() => match e.path.segments.last() {
+            Some(segment) if segment.arguments.is_none() => Some(segment.ident.span()),
+            _ => None,
+        },
+        Expr::Reference(e) => expr_last(&e.expr),
         Expr::Repeat(e) => Some(e.bracket_token.span.join()),
         Expr::Struct(e) => Some(e.brace_token.span.join()),
         Expr::Try(e) => Some(e.question_token.span),
@@ -173,5 +187,99 @@ fn path_first(path: &Path) -> Span {
         (Some(colons), _) => colons.spans[0],
         (None, Some(segment)) => segment.ident.span(),
         (None, None) => Span::call_site(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::visit::Visit;
+
+    /// Every statement of `body`, at any depth.
+    fn statements(body: &str) -> Vec<Stmt> {
+        struct All(Vec<Stmt>);
+        impl<'ast> Visit<'ast> for All {
+            fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+                self.0.push(stmt.clone());
+                syn::visit::visit_stmt(self, stmt);
+            }
+        }
+        let block: syn::Block = syn::parse_str(body).expect("a block");
+        let mut all = All(Vec::new());
+        all.visit_block(&block);
+        all.0
+    }
+
+    /// Where a span starts and ends, as (line, column) pairs.
+    fn start(span: Span) -> (usize, usize) {
+        (span.start().line, span.start().column)
+    }
+    fn end(span: Span) -> (usize, usize) {
+        (span.end().line, span.end().column)
+    }
+
+    // Each statement on lines of its own, at columns that differ, so that
+    // a token taken for another shows.
+    const READ_OFF_THE_TREE: &str = r#"{
+        let a = 1;
+        #[allow(unused)] let b: Vec<u8> = Vec::new();
+        println!("{}", a);
+        vec![1, 2]
+            .len();
+        ::std::mem::drop(b);
+        <Vec<u8> as Default>::default().len();
+        x.y.z = a + 1;
+        #[allow(unused_assignments)] a = 2;
+        -a;
+        !a;
+        *r = 2;
+        &mut a;
+        Ok(b)
+            .map(|x| x);
+        ..a;
+        a..;
+        (a, b).0;
+        [0u8; 4];
+        [a, b];
+        S { a: 1 }.a;
+        'outer: loop { break 'outer; }
+        'inner: { b }
+        'each: for x in xs { continue 'each; }
+        while a < 3 { a += 1; }
+        if a { b } else if c { d } else { e }
+        match a { _ => 1 }
+        unsafe { f() }
+        async { 1 }.await;
+        const { 1 };
+        f(a)?;
+        call(
+            a,
+        )
+    }"#;
+
+    #[test]
+    fn a_statements_first_and_last_tokens_read_off_the_tree_are_the_printed_ones() {
+        let statements = statements(READ_OFF_THE_TREE);
+        assert_eq!(statements.len(), 40);
+        for stmt in &statements {
+            let text = stmt.to_token_stream().to_string();
+            let tree = tree_first(stmt).unwrap_or_else(|| panic!("not read off the tree: {text}"));
+            let printed = printed_first(stmt.to_token_stream()).expect("a first token");
+            assert_eq!(start(tree), start(printed), "first token of {text}");
+            let tree = tree_last(stmt).unwrap_or_else(|| panic!("not read off the tree: {text}"));
+            let printed = printed_last(stmt.to_token_stream()).expect("a last token");
+            assert_eq!(end(tree), end(printed), "last token of {text}");
+        }
+    }
+
+    #[test]
+    fn shapes_not_spelled_out_here_are_printed() {
+        // A closure's first token, a binary operation's last.
+        let tail = statements("{ #[allow(unused)] |x| x + 1 }");
+        assert!(tree_first(&tail[0]).is_none());
+        assert_eq!(first_token_span(&tail[0]).map(start), Some((1, 19)));
+        let tail = statements("{ a + 1 }");
+        assert!(tree_last(&tail[0]).is_none());
+        assert_eq!(last_token_span(&tail[0]).map(end), Some((1, 7)));
     }
 }
