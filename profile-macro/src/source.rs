@@ -125,6 +125,11 @@ struct ReadFile {
 /// outlive an edit (rust-analyzer's proc-macro server).
 static READ_FILES: Mutex<BTreeMap<PathBuf, ReadFile>> = Mutex::new(BTreeMap::new());
 
+/// How many files `READ_FILES` keeps. A crate's items are expanded file by
+/// file, so a few suffice; a process that lives on (rust-analyzer's) should
+/// not keep every file it ever expanded.
+const FILES_KEPT: usize = 32;
+
 /// The lines of the file at `path`, read once while it is unchanged.
 fn file_lines(path: PathBuf) -> Option<Arc<Vec<String>>> {
     let metadata = std::fs::metadata(&path).ok()?;
@@ -139,6 +144,9 @@ fn file_lines(path: PathBuf) -> Option<Arc<Vec<String>>> {
     }
     let text = std::fs::read_to_string(&path).ok()?;
     let lines = Arc::new(text.lines().map(str::to_string).collect::<Vec<String>>());
+    if files.len() >= FILES_KEPT {
+        files.clear();
+    }
     files.insert(
         path,
         ReadFile {
