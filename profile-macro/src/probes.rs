@@ -80,8 +80,9 @@ impl Probes<'_> {
                 .expect("a probe's attributes are its statement's")
         };
         self.placed += 1;
-        // Spanned from the statement's first token to its last (see
-        // `respan_ends`).
+        // `if` at the statement's first token and the braces at its last:
+        // the compiler spans the probe from one to the other, as the
+        // statement (see `respan_ends`).
         let spans = ProbeSpans {
             keyword: first,
             braces: last,
@@ -91,7 +92,8 @@ impl Probes<'_> {
         Some(self.probe_statement(attrs, function, slot, spans))
     }
 
-    // Output: #[attrs] if __memprof_on { ::memprof::__private::function(__memprof_probe, 3u32) }
+    // Input:  the probe's attributes, its function (`line`), its slot (3)
+    // Output: #[attrs] if __memprof_on { ::memprof::__private::line(__memprof_probe, 3u32) }
     /// A probe, built as the syntax tree that parsing its tokens gave (a
     /// parse per statement was a twentieth of a profiled crate's `cargo
     /// check`), spanned as those tokens were: `spans` where `quote_spanned!`
