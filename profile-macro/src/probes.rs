@@ -142,20 +142,25 @@ impl Probes<'_> {
         Stmt::Expr(probe, None)
     }
 
-    fn iteration(&mut self, span: Span) -> Option<TokenStream> {
+    /// The probe at a loop header: one more evaluation of it. Its tokens
+    /// are all spanned `mixed_site` (the function's name too).
+    fn iteration(&mut self, span: Span) -> Option<Stmt> {
         let slot = self.source.slot(span)? as u32;
         self.placed += 1;
-        let (probe, on) = (self.probe, self.on);
-        Some(quote_spanned! {Span::mixed_site()=>
-            if #on { ::memprof::__private::iteration(#probe, #slot) }
-        })
+        let mixed = Span::mixed_site();
+        let spans = ProbeSpans {
+            keyword: mixed,
+            braces: mixed,
+            path: mixed,
+            function: mixed,
+        };
+        Some(self.probe_statement(Vec::new(), "iteration", slot, spans))
     }
 
     /// A loop body starts with one more evaluation of its header.
     fn count_iterations(&mut self, header: Span, body: &mut Block) {
         if let Some(probe) = self.iteration(header) {
-            body.stmts
-                .insert(0, Stmt::Expr(syn::parse_quote!(#probe), None));
+            body.stmts.insert(0, probe);
         }
     }
 }
