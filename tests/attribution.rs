@@ -397,6 +397,109 @@ fn a_nested_call_after_one_that_ended_quietly_is_left_out_of_the_outer_line() {
 }
 
 #[memprof::profile]
+fn chain_leaf() -> Vec<u8> {
+    let mut v = Vec::with_capacity(4096);
+    v.push(1u8);
+    v
+}
+
+#[memprof::profile]
+fn chain_middle() -> usize {
+    let quiet = black_box(3usize) * 2;
+    let v = chain_leaf();
+    v.len() + quiet
+}
+
+#[memprof::profile]
+fn chain_top() -> usize {
+    let before = black_box(1usize);
+    let n = chain_middle();
+    n + before
+}
+
+#[test]
+fn three_calls_deep_only_the_innermost_allocates() {
+    // The first run makes the functions' tables; in the second, none of the
+    // three calls has seen the thread allocate when the innermost does, so
+    // an optimised runtime finishes starting all three there, outermost
+    // first (`collect/call.rs`, "Lazy starts"). Both runs count the same.
+    for _ in 0..2 {
+        assert_eq!(chain_top(), 8);
+    }
+    let r = report();
+    assert_eq!(
+        Figures::of(stats(&r, "chain_top", "let n = chain_middle()")),
+        Figures {
+            occurrences: 2,
+            allocs: 2,
+            allocated: 8192,
+            freed: 8192,
+            increment: 0,
+            peak: 4096,
+        }
+    );
+    assert_eq!(
+        Figures::of(stats(&r, "chain_top", "let before = black_box(1usize)")),
+        Figures {
+            occurrences: 2,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
+    assert_eq!(
+        Figures::of(stats(&r, "chain_middle", "let v = chain_leaf()")),
+        Figures {
+            occurrences: 2,
+            allocs: 2,
+            allocated: 8192,
+            freed: 0,
+            increment: 8192,
+            peak: 4096,
+        }
+    );
+    assert_eq!(
+        Figures::of(closing(&r, "chain_middle")),
+        Figures {
+            occurrences: 2,
+            allocs: 0,
+            allocated: 0,
+            freed: 8192,
+            increment: -8192,
+            peak: 0,
+        }
+    );
+    assert_eq!(
+        Figures::of(stats(
+            &r,
+            "chain_leaf",
+            "let mut v = Vec::with_capacity(4096)"
+        )),
+        Figures {
+            occurrences: 2,
+            allocs: 2,
+            allocated: 8192,
+            freed: 0,
+            increment: 8192,
+            peak: 4096,
+        }
+    );
+    assert_eq!(
+        Figures::of(stats(&r, "chain_leaf", "v.push(1u8)")),
+        Figures {
+            occurrences: 2,
+            allocs: 0,
+            allocated: 0,
+            freed: 0,
+            increment: 0,
+            peak: 0,
+        }
+    );
+}
+
+#[memprof::profile]
 fn callee() -> Vec<u8> {
     let v = vec![7u8; 2048];
     v

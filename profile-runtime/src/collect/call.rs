@@ -36,6 +36,34 @@
 //! polls it: a slice saves and restores the mark the same way, and the
 //! call's peak and net bytes add up over slices (`line.rs`).
 //!
+//! # Lazy starts
+//!
+//! Most calls neither allocate nor free: a helper returning a field, an
+//! arithmetic function. Such a call needs its lines counted and their Mem
+//! usage raised, and nothing else of its start. In an optimised runtime a
+//! call without a budget therefore starts lazily (`start_lazily`): it
+//! writes what its probes read (the counters at entry, the block, the
+//! table's lines) and links itself as the thread's innermost call, and the
+//! rest (its entry high-water mark, peak watch, recursion link) waits. The
+//! thread's `lazy_start` is set meanwhile, and everything that moves the
+//! thread's counters, mark or watch (the allocator's counting, a suspension
+//! of counting, a move to another block) or reads a whole call (a nested
+//! call's full start, an `async` slice, a report) calls it first: it
+//! finishes starting every lazily started call on the chain, outermost
+//! first, exactly as their entries would have, since nothing those entries
+//! read has moved since (`finish_lazy_starts`). A call still lazy when it
+//! ends did not see the thread allocate or free: it raises its closing
+//! line's Mem usage and unlinks (`end_lazily`). The figures are the same
+//! either way; the common call writes and reads less.
+//!
+//! Worked example. `outer` (lazy) calls `inner` (lazy), whose second line
+//! allocates 64 B. The allocator counts through `counting`, which settles
+//! first: `outer` is finished starting with the counters as they are (as
+//! at its entry: nothing moved), its mark saved and started afresh, then
+//! `inner` the same way inside it. The allocation is then counted, and
+//! `inner`'s line closes at its next probe exactly as if both calls had
+//! started in full.
+//!
 //! # Recursion
 //!
 //! A call of the function that is already running on the thread counts its
@@ -69,6 +97,12 @@ const EXCLUDED: u32 = 1;
 const POISONED: u32 = 2;
 /// `call_lines` is not null: the function has a budget.
 const BUDGETED: u32 = 4;
+/// The call was started lazily and is not finished starting: only what its
+/// probes and a quiet end read is written (see "Lazy starts" above).
+const LAZY: u32 = 8;
+/// With `LAZY`: a call started lazily ran this one, so the thread's
+/// `lazy_start` stays set when this one ends.
+const OUTER_LAZY: u32 = 16;
 
 /// How a probe counts an occurrence of the line it switches to. Plain
 /// numbers, not an enum: comparing them is one instruction even in an
@@ -247,6 +281,8 @@ impl CallCore {
         let Some(table) = record::table_for(t, site) else {
             return None;
         };
+        // This start reads the thread's mark and the calls outside it.
+        t.settle_lazy_calls();
         let slice = SliceStart::of(t);
         let net = slice.now.net();
         let at = storage.as_mut_ptr();
@@ -291,16 +327,7 @@ impl CallCore {
         // SAFETY: initialised just above; the storage's borrow is `'a`.
         let core = unsafe { &mut *at };
         slice.link(core, t, table);
-        count_occurrence!(core, 0);
-        raise_mem_usage!(core, 0);
-        if first != 0 && first < core.m.len {
-            // The signature line ran no code of its own: nothing to close.
-            count_occurrence!(core, first);
-            core.m.slot = first;
-        }
-        if site::tracking_active() {
-            site::call_started(site);
-        }
+        core.count_entry(site, first);
         // Not `is_some`: a call in an unoptimised build.
         #[allow(clippy::redundant_pattern_matching)]
         if let Some(_) = site.budget {
@@ -310,6 +337,129 @@ impl CallCore {
             }
         }
         Some(core)
+    }
+
+    /// Starts a call of `site` on `t` in `storage` as `start` does, but
+    /// lazily (see "Lazy starts"): the counters at entry, the block, the
+    /// table's lines and the chain link, with the signature line and the
+    /// line in slot `first` counted; the rest is zero until
+    /// `finish_lazy_starts`. For a function without a budget whose table
+    /// the thread has.
+    #[cfg(not(all(memprof_asm, not(miri))))]
+    #[inline]
+    pub(crate) fn start_lazily<'a>(
+        storage: &'a mut MaybeUninit<CallCore>,
+        site: &'static Site,
+        t: &ThreadState,
+        table: &'static Table,
+        first: u32,
+    ) -> &'a mut CallCore {
+        let block = t.block();
+        let now = block.attribution_counters();
+        let flags = if t.lazy_start.get().is_some() {
+            LAZY | OUTER_LAZY
+        } else {
+            LAZY
+        };
+        let at = storage.as_mut_ptr();
+        // SAFETY: as in `start`. Every field is written, the deferred ones
+        // with zeros, which nothing reads before `finish_start`.
+        unsafe {
+            start_fields!(at,
+                m: {
+                    best_rise: 0,
+                    line: now,
+                    slice: now,
+                    entry_high: 0,
+                    max_high: 0,
+                    outer: t.measuring.get(),
+                    slot: 0,
+                    len: site.len,
+                    site: ptr::from_ref(site).cast(),
+                    held: ptr::null_mut(),
+                    rise_base: 0,
+                    outer_watch: 0,
+                },
+                flags: flags,
+                lines: table.lines_ptr(),
+                block: block,
+                start_unpublished: block.unpublished(now.net()),
+                carry: 0,
+                thread: t,
+                table: table,
+                outer_same: ptr::null_mut(),
+                excluded: MaybeUninit::uninit(),
+                call_net: 0,
+                call_peak: 0,
+                call_lines: ptr::null_mut(),
+            );
+        }
+        // SAFETY: initialised just above; the storage's borrow is `'a`.
+        let core = unsafe { &mut *at };
+        t.set_measuring(&mut core.m);
+        t.lazy_start.set(Some(finish_lazy_starts));
+        core.count_entry(site, first);
+        core
+    }
+
+    /// A call just started counts its signature line (whose Mem usage it
+    /// raises), starts the line in slot `first` running (0: the signature
+    /// line itself), and counts in a timeline if one is on.
+    #[inline(always)]
+    fn count_entry(&mut self, site: &'static Site, first: u32) {
+        count_occurrence!(self, 0);
+        raise_mem_usage!(self, 0);
+        if first != 0 && first < self.m.len {
+            // The signature line ran no code of its own: nothing to close.
+            count_occurrence!(self, first);
+            self.m.slot = first;
+        }
+        if site::tracking_active() {
+            site::call_started(site);
+        }
+    }
+
+    /// Finishes starting a call started lazily, as `start` would have at
+    /// its entry: the thread's counters, mark and watch are as they were
+    /// then (whatever moves them settles first), and the calls outside it
+    /// are whole.
+    #[cfg(not(all(memprof_asm, not(miri))))]
+    fn finish_start(&mut self, t: &ThreadState) {
+        // SAFETY: the table outlives the call (see `line`).
+        let table = unsafe { &*self.table };
+        // The slice starts where the lazy start read the counters, which
+        // have not moved since.
+        let slice = SliceStart {
+            block: self.block,
+            now: self.m.line,
+            unpublished: self.start_unpublished,
+        };
+        let net = slice.now.net();
+        self.m.best_rise = table.call_peak();
+        self.m.slice = slice.now;
+        self.m.entry_high = t.high_raw(net);
+        self.m.max_high = net;
+        self.m.rise_base = net;
+        self.m.outer_watch = t.peak_watch.get();
+        self.outer_same = table.running.get();
+        self.flags = 0;
+        slice.link(self, t, table);
+    }
+
+    /// Ends a call still started lazily: the thread neither allocated nor
+    /// freed since it began, so its closing line's Mem usage is all there is
+    /// to account, and the mark, the watch and its table's running call are
+    /// as they were.
+    #[inline]
+    fn end_lazily(&mut self, t: &ThreadState) {
+        raise_mem_usage!(self, self.m.slot);
+        t.set_measuring(self.m.outer);
+        if self.flags & OUTER_LAZY == 0 {
+            t.lazy_start.set(None);
+        }
+        if site::tracking_active() {
+            site::call_finished(self.site());
+        }
     }
 
     /// Whether this is a call of `site`.
@@ -340,6 +490,7 @@ impl CallCore {
     /// to the running line. (A call's first slice is begun by `start`.)
     #[inline]
     pub(crate) fn begin_slice(&mut self, t: &ThreadState, table: &Table) {
+        t.settle_lazy_calls();
         let slice = SliceStart::of(t);
         self.thread = t;
         self.block = slice.block;
@@ -585,6 +736,7 @@ impl CallCore {
     /// common case compiles without their branches.
     #[inline(always)]
     fn close_line_with(&mut self, t: &ThreadState, flagged: bool) -> i64 {
+        debug_assert!(self.flags & LAZY == 0, "a lazy call's line closed");
         // SAFETY: as in `switch`.
         let block = unsafe { &*self.block };
         let now = block.attribution_counters();
@@ -735,6 +887,28 @@ fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site, first: u32) -
             return Call(core);
         }
     }
+    // Elsewhere a call starts lazily, unless a budget needs it whole (or
+    // its table is still to be made, the first call on the thread).
+    #[cfg(not(all(memprof_asm, not(miri))))]
+    if site.budget.is_none() {
+        if let Some(table) = record::made_table(t, site) {
+            return Call(CallCore::start_lazily(storage, site, t, table, first));
+        }
+    }
+    enter_whole(storage, site, t, first)
+}
+
+/// `enter` for a call started in full at once. Out of line, so that the
+/// lazy start keeps no more registers than it uses (it makes no call but
+/// a timeline's count).
+#[cfg_attr(not(all(memprof_asm, not(miri))), cold)]
+#[inline(never)]
+fn enter_whole(
+    storage: &mut MaybeUninit<CallCore>,
+    site: &'static Site,
+    t: &ThreadState,
+    first: u32,
+) -> Call {
     match CallCore::start(storage, site, t, first) {
         Some(core) => Call(core),
         None => Call(ptr::null_mut()),
@@ -763,8 +937,70 @@ fn leave(core: *mut CallCore) {
     let core = unsafe { &mut *core };
     // SAFETY: a synchronous call ends on the thread it started on.
     let t = unsafe { &*core.thread };
+    if core.flags & LAZY != 0 {
+        core.end_lazily(t);
+        return;
+    }
+    leave_whole(core, t);
+}
+
+/// `leave` for a call started in full. Out of line, so that the end of a
+/// lazily started one keeps no more registers than it uses.
+#[inline(never)]
+fn leave_whole(core: &mut CallCore, t: &ThreadState) {
     core.end_slice(t);
     core.finish(Some(t));
+}
+
+/// Finishes starting the lazily started calls on `t`'s chain (see "Lazy
+/// starts"), outermost first, as their entries would have: each reads the
+/// thread as the one outside it left it. `t`'s `lazy_start`.
+#[cfg(not(all(memprof_asm, not(miri))))]
+fn finish_lazy_starts(t: &ThreadState) {
+    t.lazy_start.set(None);
+    // SAFETY: as below.
+    let Some(innermost) = (unsafe { t.measuring.get().cast::<CallCore>().as_mut() }) else {
+        return;
+    };
+    // While `lazy_start` is set the innermost call is a lazy one: a call
+    // started in full settles first.
+    if innermost.flags & LAZY == 0 {
+        return;
+    }
+    // SAFETY: as below.
+    if unsafe { innermost.m.outer.cast::<CallCore>().as_ref() }
+        .is_none_or(|outer| outer.flags & LAZY == 0)
+    {
+        // The common case: one lazy call, the innermost.
+        innermost.finish_start(t);
+        return;
+    }
+    // The lazy calls are the innermost ones on the chain: turn their links
+    // inwards, to walk them back outermost first without allocating.
+    let mut inner: *mut CallCore = ptr::null_mut();
+    let mut m = t.measuring.get().cast::<CallCore>();
+    // SAFETY: every measurement on the chain is the first field of a
+    // running `CallCore` (see `running_calls`), which only this thread
+    // reaches, and none is otherwise borrowed while the allocator or the
+    // collect layer settles.
+    while let Some(core) = unsafe { m.as_mut() } {
+        if core.flags & LAZY == 0 {
+            break;
+        }
+        let outer = core.m.outer.cast::<CallCore>();
+        core.m.outer = inner.cast();
+        inner = core;
+        m = outer;
+    }
+    let mut outer = m;
+    // SAFETY: as above.
+    while let Some(core) = unsafe { inner.as_mut() } {
+        let next = core.m.outer.cast::<CallCore>();
+        core.m.outer = outer.cast();
+        core.finish_start(t);
+        outer = core;
+        inner = next;
+    }
 }
 
 /// The running calls of the calling thread, innermost first.
@@ -790,6 +1026,7 @@ pub(crate) fn close_running_lines() {
 }
 
 fn close_running_lines_of(t: &ThreadState) {
+    t.settle_lazy_calls();
     // Closing an inner call's line starts the thread's high-water mark
     // afresh; what it was still belongs to the lines outside, so it is
     // carried outwards.

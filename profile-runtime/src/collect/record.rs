@@ -498,6 +498,17 @@ pub(crate) fn current(t: &ThreadState) -> *const Record {
 /// a new one, and the call then records nothing.
 #[inline(always)]
 pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
+    // `if let`, not `or_else`: a closure is a call in an unoptimised build.
+    if let Some(table) = made_table(t, site) {
+        return Some(table);
+    }
+    first_call_on_thread(t, site)
+}
+
+/// `site`'s table in the calling thread's current record if it has one
+/// already: `table_for` without making it.
+#[inline(always)]
+pub(crate) fn made_table(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
     let record = current(t);
     if record as usize != 0 {
         // SAFETY: a thread's record lives as long as the process (or, for
@@ -509,7 +520,7 @@ pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static
             return Some(unsafe { &*table });
         }
     }
-    first_call_on_thread(t, site)
+    None
 }
 
 /// The calling thread's current record, claiming one if it has none.

@@ -141,6 +141,8 @@ struct Holder {
 /// a profiled call runs on it and counting is not suspended.
 #[inline(always)]
 fn holder(t: &ThreadState) -> Option<Holder> {
+    // The record is made from the running call's measurement, whole.
+    t.settle_lazy_calls();
     let m = t.measuring.get();
     if m.is_null() || t.suspended.get() != 0 {
         return None;
@@ -313,6 +315,7 @@ fn tracked_inner_layout(t: &ThreadState, layout: Layout) -> Option<Layout> {
 /// while a profiled call runs on it.
 #[inline]
 unsafe fn tracked_made(t: &ThreadState, base: *mut u8, size: usize) -> *mut u8 {
+    // Settles the calls started lazily, before the measurement is read.
     totals::counting(t).alloc(size);
     // SAFETY: `tracking(t)`: the innermost running call's measurement,
     // alive while it is on the chain; only this thread reaches it.

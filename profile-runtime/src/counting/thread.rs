@@ -174,6 +174,14 @@ pub(crate) struct ThreadState {
     /// The innermost line being measured on this thread (a running call's),
     /// or null.
     pub(crate) measuring: Local<*mut Measurement>,
+    /// Set while calls on the `measuring` chain were started lazily (the
+    /// collect layer's `Call::enter`): their measurements hold only what
+    /// their probes read, since nothing that moves the thread's counters,
+    /// its high-water mark or its peak watch has happened since they
+    /// started. Whatever is about to move them first calls this
+    /// (`settle_lazy_calls`), which finishes starting those calls as if
+    /// it had been done at their entries, and clears it.
+    pub(crate) lazy_start: Local<Option<fn(&ThreadState)>>,
     /// The collect layer's record of this thread, opaque here.
     pub(crate) collector: Local<*const ()>,
     /// The collect layer's mark of the records of calls made now (the open
@@ -228,6 +236,7 @@ impl ThreadState {
             suspend_start: Local::new(Counters::ZERO),
             suspend_high: Local::new(0),
             measuring: Local::new(ptr::null_mut()),
+            lazy_start: Local::new(None),
             collector: Local::new(ptr::null()),
             held_tag: Local::new(0),
             free_records: FreeRecords::new(),
@@ -348,6 +357,27 @@ impl ThreadState {
         }
     }
 
+    /// Finishes starting the calls started lazily on this thread, if any
+    /// (see `lazy_start`): called before anything moves the thread's
+    /// counters, its high-water mark or its peak watch while a profiled call
+    /// runs.
+    #[inline(always)]
+    pub(crate) fn settle_lazy_calls(&self) {
+        if self.lazy_start.get().is_some() {
+            self.finish_lazy_calls();
+        }
+    }
+
+    /// `settle_lazy_calls` when there are some: out of line, so that the
+    /// allocator's paths that test for them keep their registers.
+    #[cold]
+    #[inline(never)]
+    fn finish_lazy_calls(&self) {
+        if let Some(finish) = self.lazy_start.get() {
+            finish(self);
+        }
+    }
+
     /// Makes `m` the innermost running call's measurement (null: none).
     #[inline(always)]
     pub(crate) fn set_measuring(&self, m: *mut Measurement) {
@@ -370,6 +400,7 @@ impl ThreadState {
     /// Moves the thread's counting to `block`, keeping the attribution view
     /// continuous: the jump between the two blocks' counters is excluded.
     pub(crate) fn move_to(&self, block: *const Block, shared: bool) {
+        self.settle_lazy_calls();
         let high = self.high();
         let before = self.raw();
         self.counters.set(block);
@@ -549,6 +580,9 @@ pub(crate) fn suspended<R>(f: impl FnOnce() -> R) -> R {
     with_thread(|t| {
         let depth = t.suspended.get();
         if depth == 0 {
+            // The running calls' figures move with the counters when the
+            // suspension ends (`exclude`): they must be whole by then.
+            t.settle_lazy_calls();
             t.suspend_start.set(t.raw());
             t.suspend_high.set(t.high());
         }

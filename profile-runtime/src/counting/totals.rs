@@ -596,10 +596,10 @@ pub(crate) fn own_block(t: &ThreadState) -> Option<Counting<'_>> {
 /// claims a block; until that has finished (it may allocate), the thread
 /// counts in the shared counters.
 pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
-    if ptr::eq(t.counters.get(), &UNCLAIMED) {
-        // Only an allocation served by an `Alloc` comes here first.
-        INSTALLED.store(true, Ordering::Relaxed);
-        claim(t);
+    // Every count but the fast path's (open only while no profiled call
+    // runs) comes here first: calls started lazily are finished first.
+    if t.lazy_start.get().is_some() || ptr::eq(t.counters.get(), &UNCLAIMED) {
+        ready_to_count(t);
     }
     Counting {
         thread: t,
@@ -607,6 +607,20 @@ pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
         // `fallback`, which lives as long as `t`.
         block: unsafe { &*t.counters.get() },
         shared: t.shared.get(),
+    }
+}
+
+/// `counting`'s rare cases, out of line in one function so that the common
+/// one saves no register: calls started lazily to finish (see
+/// `ThreadState::lazy_start`), or a thread's first allocation.
+#[cold]
+#[inline(never)]
+fn ready_to_count(t: &ThreadState) {
+    t.settle_lazy_calls();
+    if ptr::eq(t.counters.get(), &UNCLAIMED) {
+        // Only an allocation served by an `Alloc` comes here first.
+        INSTALLED.store(true, Ordering::Relaxed);
+        claim(t);
     }
 }
 
