@@ -147,13 +147,7 @@ impl Probes<'_> {
     fn iteration(&mut self, span: Span) -> Option<Stmt> {
         let slot = self.source.slot(span)? as u32;
         self.placed += 1;
-        let mixed = Span::mixed_site();
-        let spans = ProbeSpans {
-            keyword: mixed,
-            braces: mixed,
-            path: mixed,
-            function: mixed,
-        };
+        let spans = ProbeSpans::all(Span::mixed_site());
         Some(self.probe_statement(Vec::new(), "iteration", slot, spans))
     }
 
@@ -370,6 +364,18 @@ struct ProbeSpans {
     function: Span,
 }
 
+impl ProbeSpans {
+    /// Every token of the probe at `span`.
+    fn all(span: Span) -> ProbeSpans {
+        ProbeSpans {
+            keyword: span,
+            braces: span,
+            path: span,
+            function: span,
+        }
+    }
+}
+
 /// A path as an expression.
 fn path_expr(path: Path) -> Expr {
     Expr::Path(ExprPath {
@@ -465,13 +471,7 @@ impl VisitMut for Probes<'_> {
         // Built as a tree, as `probe_statement` says why, every token of
         // ours spanned at the expression (resolved as `mixed_site`).
         let span = span.resolved_at(Span::mixed_site());
-        let spans = ProbeSpans {
-            keyword: span,
-            braces: span,
-            path: span,
-            function: span,
-        };
-        let probe = self.probe_statement(Vec::new(), "line", slot as u32, spans);
+        let probe = self.probe_statement(Vec::new(), "line", slot as u32, ProbeSpans::all(span));
         let body = std::mem::replace(&mut *arm.body, Expr::Verbatim(TokenStream::new()));
         *arm.body = Expr::Block(ExprBlock {
             attrs: Vec::new(),

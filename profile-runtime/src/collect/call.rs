@@ -283,50 +283,9 @@ impl CallCore {
         };
         // This start reads the thread's mark and the calls outside it.
         t.settle_lazy_calls();
-        let slice = SliceStart::of(t);
-        let net = slice.now.net();
-        let at = storage.as_mut_ptr();
-        // Written once, with every field's value: the call's first slice
-        // is begun here rather than by `begin_slice`.
-        // SAFETY: `at` is valid for writes; a `CallCore` has nothing to
-        // drop, so this drops nothing of the uninitialised slot.
-        unsafe {
-            start_fields!(at,
-                m: {
-                    // Its composition is worth noting only above the
-                    // function's largest call peak on this thread so far
-                    // (only the largest is kept). Read first: in this order
-                    // an optimised build keeps every value in a register.
-                    best_rise: table.call_peak(),
-                    line: slice.now,
-                    slice: slice.now,
-                    entry_high: t.high_raw(net),
-                    max_high: net,
-                    outer: t.measuring.get(),
-                    slot: 0,
-                    len: site.len,
-                    site: ptr::from_ref(site).cast(),
-                    held: ptr::null_mut(),
-                    rise_base: net,
-                    outer_watch: t.peak_watch.get(),
-                },
-                flags: 0,
-                lines: table.lines_ptr(),
-                block: slice.block,
-                start_unpublished: slice.unpublished,
-                carry: 0,
-                thread: t,
-                table: table,
-                outer_same: table.running.get(),
-                excluded: MaybeUninit::uninit(),
-                call_net: 0,
-                call_peak: 0,
-                call_lines: ptr::null_mut(),
-            );
-        }
-        // SAFETY: initialised just above; the storage's borrow is `'a`.
-        let core = unsafe { &mut *at };
-        slice.link(core, t, table);
+        let core = CallCore::write_start(storage, site, t, table, 0);
+        // The call's first slice is begun here rather than by `begin_slice`.
+        core.finish_start(t);
         core.count_entry(site, first);
         // Not `is_some`: a call in an unoptimised build.
         #[allow(clippy::redundant_pattern_matching)]
@@ -354,16 +313,37 @@ impl CallCore {
         table: &'static Table,
         first: u32,
     ) -> &'a mut CallCore {
-        let block = t.block();
-        let now = block.attribution_counters();
         let flags = if t.lazy_start.get().is_some() {
             LAZY | OUTER_LAZY
         } else {
             LAZY
         };
+        let core = CallCore::write_start(storage, site, t, table, flags);
+        t.set_measuring(&mut core.m);
+        t.lazy_start.set(Some(finish_lazy_starts));
+        core.count_entry(site, first);
+        core
+    }
+
+    /// Writes the state of a call of `site` on `t` in `storage` as a lazy
+    /// start leaves it, with `flags`: what the probes read (the counters at
+    /// entry, the block, the table's lines) and the link to the call outside
+    /// it; the rest is zero until `finish_start`. Not yet linked.
+    #[inline(always)]
+    fn write_start<'a>(
+        storage: &'a mut MaybeUninit<CallCore>,
+        site: &'static Site,
+        t: &ThreadState,
+        table: &'static Table,
+        flags: u32,
+    ) -> &'a mut CallCore {
+        let block = t.block();
+        let now = block.attribution_counters();
         let at = storage.as_mut_ptr();
-        // SAFETY: as in `start`. Every field is written, the deferred ones
-        // with zeros, which nothing reads before `finish_start`.
+        // SAFETY: `at` is valid for writes; a `CallCore` has nothing to
+        // drop, so this drops nothing of the uninitialised slot. Every field
+        // is written, the deferred ones with zeros, which nothing reads
+        // before `finish_start`.
         unsafe {
             start_fields!(at,
                 m: {
@@ -395,11 +375,7 @@ impl CallCore {
             );
         }
         // SAFETY: initialised just above; the storage's borrow is `'a`.
-        let core = unsafe { &mut *at };
-        t.set_measuring(&mut core.m);
-        t.lazy_start.set(Some(finish_lazy_starts));
-        core.count_entry(site, first);
-        core
+        unsafe { &mut *at }
     }
 
     /// A call just started counts its signature line (whose Mem usage it
@@ -419,15 +395,16 @@ impl CallCore {
         }
     }
 
-    /// Finishes starting a call started lazily, as `start` would have at
-    /// its entry: the thread's counters, mark and watch are as they were
-    /// then (whatever moves them settles first), and the calls outside it
-    /// are whole.
-    #[cfg(not(all(memprof_asm, not(miri))))]
+    /// Finishes a call's start from what `write_start` wrote: at once for
+    /// a full start, and for a lazy one when it is first needed, with the
+    /// thread's counters, mark and watch as they were at its entry
+    /// (whatever moves them settles first). The calls outside it are whole.
+    /// Its entry mark, peak watch, recursion link and largest rise so far,
+    /// and it becomes the innermost running call on `t` and on its table.
     fn finish_start(&mut self, t: &ThreadState) {
         // SAFETY: the table outlives the call (see `line`).
         let table = unsafe { &*self.table };
-        // The slice starts where the lazy start read the counters, which
+        // The slice starts where `write_start` read the counters, which
         // have not moved since.
         let slice = SliceStart {
             block: self.block,

@@ -616,10 +616,7 @@ pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
 #[cold]
 #[inline(never)]
 fn ready_to_count(t: &ThreadState) {
-    // Not `settle_lazy_calls`: this is already out of line.
-    if let Some(finish) = t.lazy_start.get() {
-        finish(t);
-    }
+    t.settle_lazy_calls();
     if ptr::eq(t.counters.get(), &UNCLAIMED) {
         // Only an allocation served by an `Alloc` comes here first.
         INSTALLED.store(true, Ordering::Relaxed);
