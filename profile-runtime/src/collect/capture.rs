@@ -42,9 +42,7 @@ pub(crate) fn open() -> Option<OpenCapture> {
         // What calls already running did before the capture is not its own.
         // SAFETY: just made, private to this thread.
         move_running_calls_to(thread, unsafe { record.as_ref() });
-        let replaced = thread
-            .collector
-            .replace(record.as_ptr().cast_const().cast());
+        let replaced = thread.set_collector(record.as_ptr().cast_const().cast());
         let tag = TAGS.fetch_add(1, Ordering::Relaxed) + 1;
         let replaced_tag = thread.held_tag.replace(tag);
         Some(OpenCapture {
@@ -80,7 +78,7 @@ impl Drop for OpenCapture {
     fn drop(&mut self) {
         suspended(|| {
             close_running_lines();
-            self.thread.collector.set(self.replaced);
+            self.thread.set_collector(self.replaced);
             self.thread.held_tag.set(self.replaced_tag);
             // SAFETY: the capture's record, freed just below.
             let captured = unsafe { self.record.as_ref() };

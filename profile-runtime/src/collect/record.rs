@@ -490,7 +490,7 @@ impl Record {
 /// null before its first profiled call.
 #[inline(always)]
 pub(crate) fn current(t: &ThreadState) -> *const Record {
-    t.collector.get().cast::<Record>()
+    t.collector().cast::<Record>()
 }
 
 /// `site`'s table in the calling thread's current record: the fast path of
@@ -509,13 +509,29 @@ pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static
 /// already: `table_for` without making it.
 #[inline(always)]
 pub(crate) fn made_table(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
+    let id = site.id();
+    let table = t.recent_tables.get(id, ptr::from_ref(site).cast());
+    if table as usize != 0 {
+        // SAFETY: kept from the thread's current record (see
+        // `counting/thread/recent_tables.rs`), whose tables outlive it.
+        return Some(unsafe { &*table.cast::<Table>() });
+    }
+    made_table_in_record(t, site, id)
+}
+
+/// `made_table` when the thread's recent tables do not have `site`'s: from
+/// the record, kept there for the next call.
+#[inline(never)]
+fn made_table_in_record(t: &ThreadState, site: &'static Site, id: u64) -> Option<&'static Table> {
     let record = current(t);
     if record as usize != 0 {
         // SAFETY: a thread's record lives as long as the process (or, for
         // a capture's, until the capture ends, after every call inside it).
         // An unregistered site's id is above every index: no table.
-        let table = unsafe { &*record }.own_table(site.id());
+        let table = unsafe { &*record }.own_table(id);
         if table as usize != 0 {
+            t.recent_tables
+                .put(id, ptr::from_ref(site).cast(), table.cast());
             // SAFETY: as above.
             return Some(unsafe { &*table });
         }
@@ -529,7 +545,7 @@ pub(crate) fn current_or_claim(t: &ThreadState) -> Option<&'static Record> {
     if current(t).is_null() {
         settle(t);
         let record = claim()?;
-        t.collector.set(record.as_ptr().cast_const().cast());
+        t.set_collector(record.as_ptr().cast_const().cast());
         // Handed back when the thread ends (unless it is ending now).
         let _ = HOME.try_with(|home| home.0.set(record.as_ptr()));
     }
@@ -602,7 +618,7 @@ impl Drop for Home {
             if !t.measuring.get().is_null() {
                 return true;
             }
-            t.collector.set(ptr::null());
+            t.set_collector(ptr::null());
             false
         });
         // A call still running on this thread keeps writing to its tables:

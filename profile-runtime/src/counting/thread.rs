@@ -15,7 +15,8 @@
 //!
 //! Data flows up from here: the collect layer reads the counters at line
 //! boundaries, and keeps its own per-thread record behind `collector`,
-//! which this layer never looks into.
+//! with the tables of the functions the thread called last beside it
+//! (`thread/recent_tables.rs`), which this layer never looks into.
 
 use std::cell::UnsafeCell;
 use std::ptr;
@@ -30,6 +31,10 @@ use crate::counting::totals::{Block, PUBLISH_STEP, UNCLAIMED};
     target_os = "linux"
 ))]
 mod slot;
+
+mod recent_tables;
+
+pub(crate) use recent_tables::RecentTables;
 
 /// What a running call measures, in the thread's raw counters: where its
 /// running line started, where its slice (the whole call, or one poll of
@@ -182,8 +187,12 @@ pub(crate) struct ThreadState {
     /// (`settle_lazy_calls`), which finishes starting those calls as if
     /// it had been done at their entries, and clears it.
     pub(crate) lazy_start: Local<Option<fn(&ThreadState)>>,
-    /// The collect layer's record of this thread, opaque here.
-    pub(crate) collector: Local<*const ()>,
+    /// The collect layer's record of this thread, opaque here. Set only
+    /// through `set_collector`, which empties `recent_tables`.
+    collector: Local<*const ()>,
+    /// The collect layer's tables of the functions called last, in
+    /// `collector`'s record.
+    pub(crate) recent_tables: RecentTables,
     /// The collect layer's mark of the records of calls made now (the open
     /// capture's), opaque here.
     pub(crate) held_tag: Local<u64>,
@@ -238,6 +247,7 @@ impl ThreadState {
             measuring: Local::new(ptr::null_mut()),
             lazy_start: Local::new(None),
             collector: Local::new(ptr::null()),
+            recent_tables: RecentTables::new(),
             held_tag: Local::new(0),
             free_records: FreeRecords::new(),
         }
@@ -247,6 +257,19 @@ impl ThreadState {
     #[inline(always)]
     pub(crate) fn raw(&self) -> Counters {
         self.block().attribution_counters()
+    }
+
+    /// The collect layer's record of this thread (null before it has one).
+    #[inline(always)]
+    pub(crate) fn collector(&self) -> *const () {
+        self.collector.get()
+    }
+
+    /// Points the thread at another record of the collect layer, and
+    /// forgets the tables kept from the one before; returns that one.
+    pub(crate) fn set_collector(&self, record: *const ()) -> *const () {
+        self.recent_tables.clear();
+        self.collector.replace(record)
     }
 
     /// The block this thread counts in.

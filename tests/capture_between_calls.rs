@@ -1,0 +1,52 @@
+//! A function called before, inside and after a capture, twice each: each
+//! call counts in the record its thread counted in when it ran (the
+//! capture's while it is open), whatever the thread kept of the function's
+//! table from the call before (`counting/thread/recent_tables.rs`: a
+//! function's second call in a record finds its table there). One test:
+//! the process's report is read whole.
+
+memprof::install!();
+
+#[memprof::profile]
+fn reserve(bytes: usize) -> Vec<u8> {
+    Vec::with_capacity(bytes)
+}
+
+#[test]
+fn each_call_counts_in_the_record_it_ran_in() {
+    let before = [reserve(1 << 10), reserve(1 << 10)];
+    let (inside, captured) = memprof::capture(|| [reserve(1 << 12), reserve(1 << 12)]);
+    let after = [reserve(1 << 14), reserve(1 << 14)];
+    let capacities = |kept: &[Vec<u8>; 2]| kept.each_ref().map(Vec::capacity);
+    assert_eq!(capacities(&before), [1 << 10; 2]);
+    assert_eq!(capacities(&inside), [1 << 12; 2]);
+    assert_eq!(capacities(&after), [1 << 14; 2]);
+
+    let in_capture = captured
+        .function("reserve")
+        .and_then(|f| f.line_containing("with_capacity"))
+        .and_then(|l| l.stats)
+        .expect("the capture ran the line");
+    assert_eq!(in_capture.occurrences, 2);
+    assert_eq!(in_capture.allocs, 2);
+    assert_eq!(in_capture.allocated, 2 << 12);
+    assert_eq!(in_capture.increment, 2 << 12);
+    assert_eq!(in_capture.peak, 1 << 12);
+    assert_eq!(in_capture.freed, 0);
+
+    // The capture's figures are added to the thread's record when it
+    // closes: all six calls, once each.
+    let report = memprof::report();
+    let function = report.function("reserve").expect("profiled");
+    assert_eq!(function.calls, 6);
+    let whole = function
+        .line_containing("with_capacity")
+        .and_then(|l| l.stats)
+        .expect("the line ran");
+    assert_eq!(whole.occurrences, 6);
+    assert_eq!(whole.allocs, 6);
+    assert_eq!(whole.allocated, 2 * ((1 << 10) + (1 << 12) + (1 << 14)));
+    assert_eq!(whole.increment, 2 * ((1 << 10) + (1 << 12) + (1 << 14)));
+    assert_eq!(whole.peak, 1 << 14);
+    assert_eq!(whole.freed, 0);
+}
