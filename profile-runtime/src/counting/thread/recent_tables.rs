@@ -18,6 +18,8 @@
 //! (site 3, table); a call of id 67 then finds site 3 there, looks up its
 //! own and replaces it; the next call of id 3 looks up again.
 
+use std::ptr::NonNull;
+
 use super::Local;
 
 /// How many functions' tables are kept: ids are handed out in the order
@@ -46,21 +48,25 @@ impl RecentTables {
         RecentTables([const { Local::new(Entry::EMPTY) }; ENTRIES])
     }
 
-    /// The table kept for `site`, whose id is `id`, or null.
+    /// The table kept for `site`, whose id is `id`.
     #[inline(always)]
-    pub(crate) fn get(&self, id: u64, site: *const ()) -> *const () {
+    pub(crate) fn get(&self, id: u64, site: NonNull<()>) -> Option<NonNull<()>> {
         let entry = self.0[slot_of(id)].get();
-        if entry.site == site {
-            entry.table
+        // An empty entry's site is null, which `site` is not.
+        if entry.site == site.as_ptr().cast_const() {
+            NonNull::new(entry.table.cast_mut())
         } else {
-            std::ptr::null()
+            None
         }
     }
 
     /// Keeps `table` as `site`'s, whose id is `id`.
     #[inline]
-    pub(crate) fn put(&self, id: u64, site: *const (), table: *const ()) {
-        self.0[slot_of(id)].set(Entry { site, table });
+    pub(crate) fn put(&self, id: u64, site: NonNull<()>, table: NonNull<()>) {
+        self.0[slot_of(id)].set(Entry {
+            site: site.as_ptr().cast_const(),
+            table: table.as_ptr().cast_const(),
+        });
     }
 
     /// Forgets every table.
@@ -81,19 +87,19 @@ fn slot_of(id: u64) -> usize {
 mod tests {
     use super::*;
 
-    fn at(address: usize) -> *const () {
-        address as *const ()
+    fn at(address: usize) -> NonNull<()> {
+        NonNull::new(address as *mut ()).unwrap()
     }
 
     #[test]
     fn ids_a_multiple_of_the_size_apart_take_turns() {
         let tables = RecentTables::new();
         tables.put(3, at(0x100), at(0x1000));
-        assert_eq!(tables.get(3, at(0x100)), at(0x1000));
-        assert_eq!(tables.get(67, at(0x200)), std::ptr::null());
+        assert_eq!(tables.get(3, at(0x100)), Some(at(0x1000)));
+        assert_eq!(tables.get(67, at(0x200)), None);
         tables.put(67, at(0x200), at(0x2000));
-        assert_eq!(tables.get(67, at(0x200)), at(0x2000));
-        assert_eq!(tables.get(3, at(0x100)), std::ptr::null());
+        assert_eq!(tables.get(67, at(0x200)), Some(at(0x2000)));
+        assert_eq!(tables.get(3, at(0x100)), None);
         assert_eq!(slot_of(u64::MAX), 63);
     }
 
@@ -103,7 +109,7 @@ mod tests {
         tables.put(0, at(0x100), at(0x1000));
         tables.put(63, at(0x200), at(0x2000));
         tables.clear();
-        assert_eq!(tables.get(0, at(0x100)), std::ptr::null());
-        assert_eq!(tables.get(63, at(0x200)), std::ptr::null());
+        assert_eq!(tables.get(0, at(0x100)), None);
+        assert_eq!(tables.get(63, at(0x200)), None);
     }
 }
