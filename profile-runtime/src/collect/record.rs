@@ -510,8 +510,6 @@ pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static
 #[inline(always)]
 pub(crate) fn made_table(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
     let id = site.id();
-    // `if let`, not `match`: the same in an optimised build, and this
-    // is the one most calls take.
     if let Some(table) = t.recent_tables.get(id, NonNull::from(site).cast()) {
         // SAFETY: kept from the thread's current record (see
         // `counting/thread/recent_tables.rs`), whose tables outlive it.
