@@ -5,6 +5,10 @@
 //! function's second call in a record finds its table there). One test:
 //! the process's report is read whole.
 
+mod common;
+
+use common::Figures;
+
 memprof::install!();
 
 #[memprof::profile]
@@ -22,31 +26,32 @@ fn each_call_counts_in_the_record_it_ran_in() {
     assert_eq!(capacities(&inside), [1 << 12; 2]);
     assert_eq!(capacities(&after), [1 << 14; 2]);
 
-    let in_capture = captured
-        .function("reserve")
-        .and_then(|f| f.line_containing("with_capacity"))
-        .and_then(|l| l.stats)
-        .expect("the capture ran the line");
-    assert_eq!(in_capture.occurrences, 2);
-    assert_eq!(in_capture.allocs, 2);
-    assert_eq!(in_capture.allocated, 2 << 12);
-    assert_eq!(in_capture.increment, 2 << 12);
-    assert_eq!(in_capture.peak, 1 << 12);
-    assert_eq!(in_capture.freed, 0);
+    assert_eq!(
+        Figures::of(common::stats(&captured, "reserve", "with_capacity")),
+        Figures {
+            occurrences: 2,
+            allocs: 2,
+            allocated: 2 << 12,
+            freed: 0,
+            increment: 2 << 12,
+            peak: 1 << 12,
+        }
+    );
 
     // The capture's figures are added to the thread's record when it
     // closes: all six calls, once each.
     let report = memprof::report();
-    let function = report.function("reserve").expect("profiled");
-    assert_eq!(function.calls, 6);
-    let whole = function
-        .line_containing("with_capacity")
-        .and_then(|l| l.stats)
-        .expect("the line ran");
-    assert_eq!(whole.occurrences, 6);
-    assert_eq!(whole.allocs, 6);
-    assert_eq!(whole.allocated, 2 * ((1 << 10) + (1 << 12) + (1 << 14)));
-    assert_eq!(whole.increment, 2 * ((1 << 10) + (1 << 12) + (1 << 14)));
-    assert_eq!(whole.peak, 1 << 14);
-    assert_eq!(whole.freed, 0);
+    assert_eq!(report.function("reserve").expect("profiled").calls, 6);
+    let bytes = 2 * ((1 << 10) + (1 << 12) + (1 << 14));
+    assert_eq!(
+        Figures::of(common::stats(&report, "reserve", "with_capacity")),
+        Figures {
+            occurrences: 6,
+            allocs: 6,
+            allocated: bytes,
+            freed: 0,
+            increment: bytes as i64,
+            peak: 1 << 14,
+        }
+    );
 }

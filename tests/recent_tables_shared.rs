@@ -5,6 +5,10 @@
 //! call still counts on its own function's rows. One test: the process's
 //! report is read whole.
 
+mod common;
+
+use common::Figures;
+
 memprof::install!();
 
 /// `fNN` allocates `16 × (NN + 1)` bytes and keeps them.
@@ -45,16 +49,20 @@ fn functions_sharing_an_entry_count_on_their_own_rows() {
     let report = memprof::report();
     for (index, name) in (0..65).map(|i| (i, format!("f{i:02}"))) {
         let calls = if index == 0 || index == 64 { 4 } else { 1 };
+        let bytes = 16 * (index as u64 + 1);
         let function = report.function(&name).expect("profiled");
         assert_eq!(function.calls, calls, "calls of {name}");
-        let line = function
-            .line_containing("with_capacity")
-            .and_then(|l| l.stats)
-            .expect("the line ran");
-        let bytes = 16 * (index as u64 + 1);
-        assert_eq!(line.occurrences, calls, "occurrences of {name}'s line");
-        assert_eq!(line.allocs, calls, "allocations of {name}'s line");
-        assert_eq!(line.allocated, calls * bytes, "bytes of {name}'s line");
-        assert_eq!(line.peak, bytes, "peak of {name}'s line");
+        assert_eq!(
+            Figures::of(common::stats(&report, &name, "with_capacity")),
+            Figures {
+                occurrences: calls,
+                allocs: calls,
+                allocated: calls * bytes,
+                freed: 0,
+                increment: (calls * bytes) as i64,
+                peak: bytes,
+            },
+            "{name}'s line"
+        );
     }
 }
