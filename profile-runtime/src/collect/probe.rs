@@ -2,11 +2,13 @@
 //! statement, at each loop header, and where the closing brace starts.
 //!
 //! Each takes the call's [`Probe`] handle and the slot of its line (the line
-//! number less the signature's). In release builds the probe is inlined
+//! number less the signature's). In release builds LLVM inlines the probe
 //! into the function, and the common case, a line that did no allocator
 //! call, is two loads, two compares, a raised maximum and a counter. In
 //! unoptimised builds it is one call with two arguments instead: inlined,
-//! every probe would add its own stack slots to the function. There, when
+//! every probe would add its own stack slots to the function. (So is it
+//! in a release library's generic function instantiated by an unoptimised
+//! crate: see `line` below.) There, when
 //! the runtime itself is unoptimised on x86-64, the probes are naked
 //! functions of assembly (`call/quiet.rs`), since unoptimised Rust would put
 //! every value of that common case through the stack.
@@ -90,11 +92,13 @@ impl Probe {
             // (see `unsafe impl Send`), which nothing else borrows while a
             // probe of its body runs.
             let close_slot = unsafe { core.as_ref() }.close_slot();
-            // The assembly's entry where there is one; else the Rust
-            // itself, which `line` would be one more call to.
-            #[cfg(all(memprof_asm, not(miri)))]
+            // The assembly's entry where there is one, and in release
+            // `line`, which stays one call in the exported MIR (see `line`
+            // below); else, with debug assertions, the Rust itself, which
+            // `line` would be one more call to.
+            #[cfg(any(all(memprof_asm, not(miri)), not(debug_assertions)))]
             line(self, close_slot);
-            #[cfg(not(all(memprof_asm, not(miri))))]
+            #[cfg(not(any(all(memprof_asm, not(miri)), not(debug_assertions))))]
             self.switch(close_slot, count::IF_CHANGED);
         }
     }
@@ -117,30 +121,57 @@ impl Probe {
     }
 }
 
+// The three probes below are what the generated code calls, by these
+// names. Each is a constant pointer to its function rather than the
+// function itself, because rustc's MIR inliner inlines calls of function
+// items only: an optimised library exports its generic functions as
+// optimised MIR, for the crates that use them to compile, and with the
+// probe inlined there, an unoptimised user (each doctest of the library,
+// which `cargo test --release` compiles at opt-level 0) compiled the
+// probe's whole fast path, unoptimised, at every statement. Through the
+// pointer it compiles one call; an optimised build sees a direct call of
+// an `#[inline]` function, which LLVM inlines as before (the same
+// instructions per statement).
+
 /// Probe before a statement: its line starts running.
 #[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn line(probe: Probe, slot: u32) {
-    probe.switch(slot, count::IF_CHANGED);
-}
+#[allow(non_upper_case_globals)]
+pub const line: extern "C" fn(Probe, u32) = line_probe;
 
 /// Probe at a loop header: one more evaluation of the header.
 #[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn iteration(probe: Probe, slot: u32) {
-    probe.switch(slot, count::ALWAYS);
-}
+#[allow(non_upper_case_globals)]
+pub const iteration: extern "C" fn(Probe, u32) = iteration_probe;
 
 /// Probe before a `for` statement: its line runs, its iterator counts it.
 #[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
+#[allow(non_upper_case_globals)]
+pub const enter_line: extern "C" fn(Probe, u32) = enter_line_probe;
+
+/// `line`'s function.
+#[cfg(not(all(memprof_asm, not(miri))))]
 #[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub extern "C" fn enter_line(probe: Probe, slot: u32) {
+#[cfg_attr(not(debug_assertions), inline)]
+extern "C" fn line_probe(probe: Probe, slot: u32) {
+    probe.switch(slot, count::IF_CHANGED);
+}
+
+/// `iteration`'s function.
+#[cfg(not(all(memprof_asm, not(miri))))]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline)]
+extern "C" fn iteration_probe(probe: Probe, slot: u32) {
+    probe.switch(slot, count::ALWAYS);
+}
+
+/// `enter_line`'s function.
+#[cfg(not(all(memprof_asm, not(miri))))]
+#[cfg_attr(debug_assertions, inline(never))]
+#[cfg_attr(not(debug_assertions), inline)]
+extern "C" fn enter_line_probe(probe: Probe, slot: u32) {
     probe.switch(slot, count::NEVER);
 }
 
