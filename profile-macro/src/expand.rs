@@ -8,10 +8,14 @@ use syn::{Attribute, ImplItem, Item, ItemFn, TraitItem};
 
 use crate::args::{self, Args};
 use crate::body::{self, Function, SUPPORTED};
+use crate::rustdoc::running_in_rustdoc;
 
 /// Expands `#[profile(args)] item`. On error, the error and the unchanged
 /// item, so that the user sees one clean error and nothing else breaks.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    if running_in_rustdoc() {
+        return as_documented(args, item);
+    }
     let result = args::parse(args).and_then(|args| profile_item(item.clone(), &args));
     match result {
         Ok(instrumented) => as_written_and_instrumented(item, instrumented),
@@ -34,8 +38,21 @@ fn error_and_item(error: syn::Error, item: TokenStream) -> TokenStream {
 // Input:  #[profile(args)] item
 // Output: item, as the compiler gave it (or the error, as `expand` gives it)
 pub(crate) fn check_only(args: TokenStream, item: TokenStream) -> TokenStream {
+    if running_in_rustdoc() {
+        return as_documented(args, item);
+    }
     let checked = args::parse(args).and_then(|args| profile_item(item.clone(), &args));
     match checked {
+        Ok(_) => item,
+        Err(error) => error_and_item(error, item),
+    }
+}
+
+// Input:  #[profile(args)] item, in rustdoc (see `rustdoc.rs`)
+// Output: item, as the compiler gave it (or the arguments' error and the
+//         item)
+fn as_documented(args: TokenStream, item: TokenStream) -> TokenStream {
+    match args::parse(args) {
         Ok(_) => item,
         Err(error) => error_and_item(error, item),
     }

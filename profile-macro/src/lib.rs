@@ -17,8 +17,8 @@
 //! - the function's source text, embedded at compile time.
 //!
 //! The signature, attributes, visibility and every span stay as written; the
-//! function's behaviour does not change. Clippy sees the function exactly as
-//! written.
+//! function's behaviour does not change. Clippy and rustdoc see the function
+//! exactly as written.
 
 extern crate proc_macro;
 
@@ -27,6 +27,7 @@ mod body;
 mod expand;
 mod params;
 mod probes;
+mod rustdoc;
 mod source;
 mod spans;
 mod stacked;
