@@ -14,8 +14,8 @@
 // No `cfg` says "rustdoc" to a proc macro, which runs before `cfg`s are
 // evaluated, and `#[cfg(doc)]` on the output loses the items' doctests (see
 // `expand.rs`); the compiler process's executable does. Any other name,
-// or none (the executable cannot be read), means rustc: the item is
-// instrumented as before.
+// or none (neither the executable nor its invocation can be read), means
+// rustc: the item is instrumented as before.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -25,10 +25,16 @@ use std::sync::OnceLock;
 pub(crate) fn running_in_rustdoc() -> bool {
     static RUSTDOC: OnceLock<bool> = OnceLock::new();
     *RUSTDOC.get_or_init(|| {
-        let executable = std::env::current_exe()
-            .ok()
-            .or_else(|| std::env::args_os().next().map(PathBuf::from));
-        executable.is_some_and(|path| is_rustdoc(path.file_stem()))
+        // The executable as the system resolves it, and as it was invoked
+        // (a packaged toolchain may link `rustdoc` to a versioned name).
+        let names = [
+            std::env::current_exe().ok(),
+            std::env::args_os().next().map(PathBuf::from),
+        ];
+        names
+            .iter()
+            .flatten()
+            .any(|path| is_rustdoc(path.file_stem()))
     })
 }
 
