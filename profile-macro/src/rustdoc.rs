@@ -4,10 +4,9 @@
 // doctests: no function body it expands is ever compiled or run (each
 // doctest is a crate of its own, linked against the library cargo built
 // with rustc). There the attribute leaves the item as written, which
-// spares rustdoc the instrumentation (serde_json with every function
-// profiled: 0.65 s of a doctest run's collection against 0.16 s
-// unprofiled) and documents each signature exactly as written (no
-// parameter renamed, see `params.rs`). The arguments are still checked;
+// spares rustdoc the instrumentation (most of what collecting a profiled
+// crate's doctests cost; see docs/performance.md) and documents each
+// signature exactly as written (no parameter renamed, see `params.rs`). The arguments are still checked;
 // what only the instrumentation finds (a `const fn`, a body another macro
 // hid) is reported by rustc's build of the same crate.
 //

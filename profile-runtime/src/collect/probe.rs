@@ -6,12 +6,12 @@
 //! into the function, and the common case, a line that did no allocator
 //! call, is two loads, two compares, a raised maximum and a counter. In
 //! unoptimised builds it is one call with two arguments instead: inlined,
-//! every probe would add its own stack slots to the function. (So is it
-//! in a release library's generic function instantiated by an unoptimised
-//! crate: see `line` below.) There, when
+//! every probe would add its own stack slots to the function. There, when
 //! the runtime itself is unoptimised on x86-64, the probes are naked
 //! functions of assembly (`call/quiet.rs`), since unoptimised Rust would put
-//! every value of that common case through the stack.
+//! every value of that common case through the stack. A release library's
+//! generic function, instantiated by an unoptimised crate, calls the probe
+//! too (see `line` below).
 
 #[cfg(not(debug_assertions))]
 use std::marker::PhantomData;
