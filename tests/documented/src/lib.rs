@@ -17,7 +17,7 @@ pub struct Counter(pub u32);
 
 #[memprof::profile]
 impl Counter {
-    /// The count after `by` more.
+    /// The count plus the pair's first number, and 3.
     ///
     /// ```
     /// assert_eq!(documented::Counter(1).add((2, 3)), 6);
