@@ -8,6 +8,12 @@ fn main() {
         .nth(2)
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
+    // The word index's text, made only for its two modes.
+    let text = if which.starts_with("word") {
+        memprof_bench::generate_text(2_000, 12)
+    } else {
+        Vec::new()
+    };
     for _ in 0..calls {
         x = match which.as_str() {
             "plain" => memprof_bench::one_statement(std::hint::black_box(x)),
@@ -17,6 +23,8 @@ fn main() {
             "loop" => memprof_bench::arithmetic_profiled(std::hint::black_box(100)),
             "loop-plain" => memprof_bench::arithmetic(std::hint::black_box(100)),
             "churn" => memprof_bench::churn_profiled(std::hint::black_box(1_000)) as u64,
+            "word" => memprof_bench::word_index_profiled(&text).len() as u64,
+            "word-plain" => memprof_bench::word_index(&text).len() as u64,
             "churn-plain" => memprof_bench::churn(std::hint::black_box(1_000)) as u64,
             _ => memprof_bench::one_statement_profiled(std::hint::black_box(x)),
         };

@@ -9,6 +9,7 @@ use syn::visit_mut::VisitMut;
 use syn::{parse_quote, Attribute, Block, Expr, Meta, ReturnType, Signature, Stmt, Visibility};
 
 use crate::args::{self, Args};
+use crate::opt_level;
 use crate::params;
 use crate::probes;
 use crate::probes::{declares_items, respan_ends, site_fn, statement_attributes, Probes};
@@ -117,6 +118,7 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
         probe: &probe,
         on: &on,
         source: &source,
+        inlined: opt_level::compiled_optimised(),
         placed: 0,
     };
     probes.visit_block_mut(&mut body);

@@ -25,6 +25,7 @@ extern crate proc_macro;
 mod args;
 mod body;
 mod expand;
+mod opt_level;
 mod params;
 mod probes;
 mod rustdoc;

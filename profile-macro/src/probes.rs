@@ -36,23 +36,42 @@ pub(crate) struct Probes<'a> {
     /// jump a statement even in an unoptimised build.
     pub(crate) on: &'a Ident,
     pub(crate) source: &'a FnSource,
+    /// The crate is compiled with optimisation: the probes and the close
+    /// marker are the runtime's inlined ones (see `opt_level.rs`).
+    pub(crate) inlined: bool,
     /// How many probes were placed.
     pub(crate) placed: usize,
 }
 
 impl Probes<'_> {
     /// `let __memprof_close = CloseMarker::new(__memprof_site,
-    /// close_handle!(__memprof_probe, __memprof_on));`: when it drops, the
-    /// closing-brace line starts running.
+    /// close_handle!(__memprof_probe, __memprof_on));` (optimised:
+    /// `InlinedCloseMarker::new(__memprof_site, __memprof_probe)`): when it
+    /// drops, the closing-brace line starts running.
     pub(crate) fn close_marker(&self) -> TokenStream {
         let marker = Ident::new("__memprof_close", Span::mixed_site());
         let site = site_fn();
         let (probe, on) = (self.probe, self.on);
+        if self.inlined {
+            return quote_spanned! {Span::mixed_site()=>
+                let #marker = ::memprof::__private::InlinedCloseMarker::new(#site, #probe);
+            };
+        }
         quote_spanned! {Span::mixed_site()=>
             let #marker = ::memprof::__private::CloseMarker::new(
                 #site,
                 ::memprof::__private::close_handle!(#probe, #on),
             );
+        }
+    }
+
+    /// The name of the runtime's probe `function` (`line`, `iteration`,
+    /// `enter_line`) this crate calls: optimised, its inlined one.
+    fn probe_function(&self, function: &str) -> String {
+        if self.inlined {
+            format!("inlined_{function}")
+        } else {
+            function.to_string()
         }
     }
 
@@ -111,7 +130,8 @@ impl Probes<'_> {
         segments.push_punct(Token![::](spans.path));
         segments.push_value(PathSegment::from(Ident::new("__private", spans.path)));
         segments.push_punct(Token![::](spans.path));
-        segments.push_value(PathSegment::from(Ident::new(function, spans.function)));
+        let function = self.probe_function(function);
+        segments.push_value(PathSegment::from(Ident::new(&function, spans.function)));
         let function = Path {
             leading_colon: Some(Token![::](spans.path)),
             segments,
@@ -180,7 +200,8 @@ pub(crate) fn take_entry_probe(stmts: &mut Vec<Stmt>) -> Option<u32> {
     let is_line_probe = function.path.segments.len() == 3
         && function.path.segments[0].ident == "memprof"
         && function.path.segments[1].ident == "__private"
-        && function.path.segments[2].ident == "line";
+        && (function.path.segments[2].ident == "line"
+            || function.path.segments[2].ident == "inlined_line");
     let Some(Expr::Lit(syn::ExprLit {
         lit: syn::Lit::Int(slot),
         ..
@@ -402,6 +423,7 @@ impl VisitMut for Probes<'_> {
 
     // Input:  for x in xs { .. }
     // Output: for x in IterProbe::new(xs, __memprof_probe, header_slot) { .. }
+    //         (optimised: IterProbe::inlined)
     fn visit_expr_for_loop_mut(&mut self, e: &mut ExprForLoop) {
         visit_mut::visit_expr_for_loop_mut(self, e);
         let Some(slot) = self.source.slot(e.for_token.span) else {
@@ -411,8 +433,9 @@ impl VisitMut for Probes<'_> {
         let probe = self.probe;
         let iterable = &e.expr;
         let span = iterable.span().resolved_at(Span::mixed_site());
+        let constructor = Ident::new(if self.inlined { "inlined" } else { "new" }, span);
         *e.expr = parse_quote_spanned! {span=>
-            ::memprof::__private::IterProbe::new(#iterable, #probe, #slot)
+            ::memprof::__private::IterProbe::#constructor(#iterable, #probe, #slot)
         };
     }
 

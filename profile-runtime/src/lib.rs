@@ -52,7 +52,8 @@ pub mod __private {
     pub use crate::collect::call::{Call, CallCore};
     pub use crate::collect::future::Instrumented;
     pub use crate::collect::probe::{
-        enter_line, iteration, line, CloseHandle, CloseMarker, IterProbe, Probe,
+        enter_line, inlined_enter_line, inlined_iteration, inlined_line, iteration, line,
+        CloseHandle, CloseMarker, InlinedCloseMarker, IterProbe, Probe,
     };
     pub use crate::collect::site::Site;
     /// The standard crates, for generated paths that must resolve in any

@@ -660,7 +660,6 @@ impl CallCore {
     }
 
     /// The slot of the closing-brace line, the function's last.
-    #[cfg(not(all(debug_assertions, memprof_asm, not(miri))))]
     #[inline(always)]
     pub(crate) fn close_slot(&self) -> u32 {
         self.m.len.wrapping_sub(1)

@@ -12,12 +12,20 @@
 //! every value of that common case through the stack. A release library's
 //! generic function, instantiated by an unoptimised crate, calls the probe
 //! too (see `line` below).
+//!
+//! Which of the two a function's probes are follows the build: the ones
+//! above (`line`, `iteration`, `enter_line`, [`CloseMarker`]) choose by this
+//! crate's debug assertions, which stand for "unoptimised" in the usual
+//! profiles; where `#[profile]` can tell that the crate it expands in is
+//! compiled with optimisation, it names the inlined ones instead
+//! (`inlined_line`, `inlined_iteration`, `inlined_enter_line`,
+//! [`InlinedCloseMarker`]), so that an optimised build with debug
+//! assertions (a `[profile.test]` at `opt-level = 3`, a `[profile.dev]` at 1)
+//! inlines its probes as a release build does.
 
-#[cfg(not(debug_assertions))]
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
-#[cfg(not(all(memprof_asm, not(miri))))]
 use crate::collect::call::count;
 #[cfg(all(memprof_asm, not(miri)))]
 pub use crate::collect::call::quiet::{enter_line, iteration, line};
@@ -81,10 +89,10 @@ impl Probe {
         }
     }
 
-    /// The closing-brace line, the function's last, starts running. (An
-    /// unoptimised runtime built with debug assertions does this in
-    /// assembly: `close` below.)
-    #[cfg(not(all(debug_assertions, memprof_asm, not(miri))))]
+    /// The closing-brace line, the function's last, starts running, for a
+    /// site's close marker with debug assertions (an unoptimised runtime
+    /// does this in assembly: `close` below).
+    #[cfg(all(debug_assertions, not(all(memprof_asm, not(miri)))))]
     #[inline(always)]
     fn close(self) {
         if let Some(core) = self.0 {
@@ -92,14 +100,19 @@ impl Probe {
             // (see `unsafe impl Send`), which nothing else borrows while a
             // probe of its body runs.
             let close_slot = unsafe { core.as_ref() }.close_slot();
-            // The assembly's entry where there is one, and in release
-            // `line`, which stays one call in the exported MIR (see `line`
-            // below); else, with debug assertions, the Rust itself, which
-            // `line` would be one more call to.
-            #[cfg(any(all(memprof_asm, not(miri)), not(debug_assertions)))]
-            line(self, close_slot);
-            #[cfg(not(any(all(memprof_asm, not(miri)), not(debug_assertions))))]
             self.switch(close_slot, count::IF_CHANGED);
+        }
+    }
+
+    /// The closing-brace line starts running, through the inlined probe:
+    /// what an [`InlinedCloseMarker`] does. Through `inlined_line`, which
+    /// stays one call in a library's exported MIR (see `line` below).
+    #[inline(always)]
+    fn close_inlined(self) {
+        if let Some(core) = self.0 {
+            // SAFETY: as in `close`.
+            let close_slot = unsafe { core.as_ref() }.close_slot();
+            inlined_line(self, close_slot);
         }
     }
 
@@ -109,6 +122,12 @@ impl Probe {
     #[cfg_attr(all(memprof_asm, not(miri)), inline(never))]
     #[cfg_attr(not(all(memprof_asm, not(miri))), inline(always))]
     pub(crate) fn switch(self, slot: u32, count: u8) {
+        self.switch_inlined(slot, count);
+    }
+
+    /// `switch`, inlined in every build: the inlined probes' body.
+    #[inline(always)]
+    fn switch_inlined(self, slot: u32, count: u8) {
         // `NonNull::as_mut`, not `&mut *`: an unoptimised build checks a
         // reference made from a raw pointer here for null and alignment,
         // and core's function is compiled without those checks.
@@ -133,46 +152,99 @@ impl Probe {
 // an `#[inline]` function, which LLVM inlines as before (the same
 // instructions per statement).
 
+// With debug assertions, each of the three is a call of the runtime's own
+// copy (the assembly's, where the runtime is unoptimised); in release, the
+// inlined probe of the same name (below).
+
 /// Probe before a statement: its line starts running.
 #[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-pub const line: extern "C" fn(Probe, u32) = line_probe;
+pub const line: extern "C" fn(Probe, u32) = if cfg!(debug_assertions) {
+    line_probe
+} else {
+    inlined_line
+};
 
 /// Probe at a loop header: one more evaluation of the header.
 #[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-pub const iteration: extern "C" fn(Probe, u32) = iteration_probe;
+pub const iteration: extern "C" fn(Probe, u32) = if cfg!(debug_assertions) {
+    iteration_probe
+} else {
+    inlined_iteration
+};
 
 /// Probe before a `for` statement: its line runs, its iterator counts it.
 #[cfg(not(all(memprof_asm, not(miri))))]
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-pub const enter_line: extern "C" fn(Probe, u32) = enter_line_probe;
+pub const enter_line: extern "C" fn(Probe, u32) = if cfg!(debug_assertions) {
+    enter_line_probe
+} else {
+    inlined_enter_line
+};
 
-/// `line`'s function.
+/// `line`'s function with debug assertions.
 #[cfg(not(all(memprof_asm, not(miri))))]
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline)]
+#[inline(never)]
 extern "C" fn line_probe(probe: Probe, slot: u32) {
     probe.switch(slot, count::IF_CHANGED);
 }
 
-/// `iteration`'s function.
+/// `iteration`'s function with debug assertions.
 #[cfg(not(all(memprof_asm, not(miri))))]
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline)]
+#[inline(never)]
 extern "C" fn iteration_probe(probe: Probe, slot: u32) {
     probe.switch(slot, count::ALWAYS);
 }
 
-/// `enter_line`'s function.
+/// `enter_line`'s function with debug assertions.
 #[cfg(not(all(memprof_asm, not(miri))))]
-#[cfg_attr(debug_assertions, inline(never))]
-#[cfg_attr(not(debug_assertions), inline)]
+#[inline(never)]
 extern "C" fn enter_line_probe(probe: Probe, slot: u32) {
     probe.switch(slot, count::NEVER);
+}
+
+// `inlined_line`, `inlined_iteration` and `inlined_enter_line`: the probes
+// of a crate compiled with optimisation, whatever this crate's build (see
+// the module documentation). Constant pointers like the three above, to
+// functions LLVM inlines: the common case of `CallCore::switch` in the
+// function itself.
+
+/// Probe before a statement, inlined: its line starts running.
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+pub const inlined_line: extern "C" fn(Probe, u32) = inlined_line_probe;
+
+/// Probe at a loop header, inlined: one more evaluation of the header.
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+pub const inlined_iteration: extern "C" fn(Probe, u32) = inlined_iteration_probe;
+
+/// Probe before a `for` statement, inlined: its line runs, its iterator
+/// counts it.
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+pub const inlined_enter_line: extern "C" fn(Probe, u32) = inlined_enter_line_probe;
+
+/// `inlined_line`'s function.
+#[inline]
+extern "C" fn inlined_line_probe(probe: Probe, slot: u32) {
+    probe.switch_inlined(slot, count::IF_CHANGED);
+}
+
+/// `inlined_iteration`'s function.
+#[inline]
+extern "C" fn inlined_iteration_probe(probe: Probe, slot: u32) {
+    probe.switch_inlined(slot, count::ALWAYS);
+}
+
+/// `inlined_enter_line`'s function.
+#[inline]
+extern "C" fn inlined_enter_line_probe(probe: Probe, slot: u32) {
+    probe.switch_inlined(slot, count::NEVER);
 }
 
 /// Switches to the closing-brace line (the function's last) when dropped:
@@ -181,24 +253,24 @@ extern "C" fn enter_line_probe(probe: Probe, slot: u32) {
 /// the function's locals drop.
 ///
 /// In an optimised build the marker keeps the probe, which stays in a
-/// register. In an unoptimised one every marker and every argument passed
-/// to make one is a stack slot of its own, one per `return`; there it keeps
-/// a `bool` (whether the call is profiled) and finds the running call
-/// through the thread, by its site: `F` is the function's `fn() -> &'static
-/// Site` item, a type of no size. Which of the two the function passes is
-/// chosen by [`close_handle!`](crate::close_handle), with this crate's
-/// build.
+/// register ([`InlinedCloseMarker`], which this is in release). In an
+/// unoptimised one every marker and every argument passed to make one is a
+/// stack slot of its own, one per `return`; there it keeps a `bool`
+/// (whether the call is profiled) and finds the running call through the
+/// thread, by its site: `F` is the function's `fn() -> &'static Site` item,
+/// a type of no size. Which of the two the function passes is chosen by
+/// [`close_handle!`](crate::close_handle), with this crate's build.
+#[cfg(debug_assertions)]
 #[doc(hidden)]
 pub struct CloseMarker<F: Fn() -> &'static Site> {
-    #[cfg(not(debug_assertions))]
-    probe: Probe,
-    #[cfg(not(debug_assertions))]
-    site: PhantomData<F>,
-    #[cfg(debug_assertions)]
     site: F,
-    #[cfg(debug_assertions)]
     on: bool,
 }
+
+/// In release, the marker that keeps the probe.
+#[cfg(not(debug_assertions))]
+#[doc(hidden)]
+pub type CloseMarker<F> = InlinedCloseMarker<F>;
 
 /// What a close marker keeps: the probe, or in an unoptimised build
 /// whether the call is profiled (see [`CloseMarker`]).
@@ -228,35 +300,54 @@ macro_rules! close_handle {
     };
 }
 
+#[cfg(debug_assertions)]
 impl<F: Fn() -> &'static Site> CloseMarker<F> {
     /// Inlined even unoptimised: a call's result would take a slot of its
     /// own in a frame that has anything to drop.
     #[doc(hidden)]
     #[inline(always)]
-    pub fn new(site: F, handle: CloseHandle) -> Self {
-        #[cfg(not(debug_assertions))]
-        let marker = {
-            let _ = site;
-            CloseMarker {
-                probe: handle,
-                site: PhantomData,
-            }
-        };
-        #[cfg(debug_assertions)]
-        let marker = CloseMarker { site, on: handle };
-        marker
+    pub fn new(site: F, on: CloseHandle) -> Self {
+        CloseMarker { site, on }
     }
 }
 
+#[cfg(debug_assertions)]
 impl<F: Fn() -> &'static Site> Drop for CloseMarker<F> {
     #[inline(always)]
     fn drop(&mut self) {
-        #[cfg(not(debug_assertions))]
-        self.probe.close();
-        #[cfg(debug_assertions)]
         if self.on {
             close((self.site)());
         }
+    }
+}
+
+/// The close marker that keeps the probe and ends in the inlined probe:
+/// what a crate compiled with optimisation declares (see the module
+/// documentation), and the [`CloseMarker`] of a release build. `F` only
+/// keeps the function's site item used.
+#[doc(hidden)]
+pub struct InlinedCloseMarker<F: Fn() -> &'static Site> {
+    probe: Probe,
+    site: PhantomData<F>,
+}
+
+impl<F: Fn() -> &'static Site> InlinedCloseMarker<F> {
+    /// Inlined even unoptimised, as [`CloseMarker::new`].
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn new(site: F, probe: Probe) -> Self {
+        let _ = site;
+        InlinedCloseMarker {
+            probe,
+            site: PhantomData,
+        }
+    }
+}
+
+impl<F: Fn() -> &'static Site> Drop for InlinedCloseMarker<F> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        self.probe.close_inlined();
     }
 }
 
@@ -277,9 +368,11 @@ fn close(site: &'static Site) {
 
 /// Wraps a `for` loop's iterator: each `next()` is one evaluation of the loop
 /// header (n + 1 for n iterations, like memory_profiler), and what the
-/// iterator itself allocates belongs to the header line.
+/// iterator itself allocates belongs to the header line. `INLINED`: it
+/// counts through `inlined_iteration` rather than `iteration` (made by
+/// [`IterProbe::inlined`], see the module documentation).
 #[doc(hidden)]
-pub struct IterProbe<I> {
+pub struct IterProbe<I, const INLINED: bool = false> {
     inner: I,
     probe: Probe,
     slot: u32,
@@ -297,13 +390,29 @@ impl<I: Iterator> IterProbe<I> {
     }
 }
 
-impl<I: Iterator> Iterator for IterProbe<I> {
+impl<I: Iterator> IterProbe<I, true> {
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn inlined<T: IntoIterator<IntoIter = I>>(iterable: T, probe: Probe, slot: u32) -> Self {
+        IterProbe {
+            inner: iterable.into_iter(),
+            probe,
+            slot,
+        }
+    }
+}
+
+impl<I: Iterator, const INLINED: bool> Iterator for IterProbe<I, INLINED> {
     type Item = I::Item;
 
     #[inline(always)]
     fn next(&mut self) -> Option<I::Item> {
         if self.probe.is_on() {
-            iteration(self.probe, self.slot);
+            if INLINED {
+                inlined_iteration(self.probe, self.slot);
+            } else {
+                iteration(self.probe, self.slot);
+            }
         }
         self.inner.next()
     }
