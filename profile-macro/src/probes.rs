@@ -563,6 +563,45 @@ mod tests {
     }
 
     #[test]
+    fn an_optimised_crate_names_the_inlined_probes_and_close_marker() {
+        let source = FnSource {
+            first_line: 1,
+            close_line: 1,
+            text: String::new(),
+        };
+        let probe = Ident::new("__memprof_probe", Span::call_site());
+        let on = Ident::new("__memprof_on", Span::call_site());
+        for (inlined, line, marker) in [
+            (false, "line", "CloseMarker"),
+            (true, "inlined_line", "InlinedCloseMarker"),
+        ] {
+            let probes = Probes {
+                probe: &probe,
+                on: &on,
+                source: &source,
+                inlined,
+                placed: 0,
+            };
+            let spans = ProbeSpans::all(Span::call_site());
+            let stmt = probes.probe_statement(Vec::new(), "line", 3, spans);
+            assert_eq!(
+                stmt.to_token_stream().to_string(),
+                format!(
+                    "if __memprof_on {{ :: memprof :: __private :: {line} (__memprof_probe , 3u32) }}"
+                )
+            );
+            // Either is the first statement's probe, which the entry replaces.
+            let mut stmts = vec![stmt];
+            assert_eq!(take_entry_probe(&mut stmts), Some(3));
+            let close = probes.close_marker().to_string();
+            assert!(
+                close.contains(&format!(":: memprof :: __private :: {marker} :: new")),
+                "{close}"
+            );
+        }
+    }
+
+    #[test]
     fn a_probe_carries_cfgs_and_lint_levels_and_allows_what_was_expected() {
         let stmt: Stmt = syn::parse_str(
             "#[cfg(feature = \"x\")] #[cfg_attr(test, allow(dead_code))] #[allow(unreachable_code)] \
