@@ -422,8 +422,8 @@ impl VisitMut for Probes<'_> {
     }
 
     // Input:  for x in xs { .. }
-    // Output: for x in IterProbe::new(xs, __memprof_probe, header_slot) { .. }
-    //         (optimised: IterProbe::inlined)
+    // Output: for x in IterProbe::<_, false>::new(xs, __memprof_probe, header_slot) { .. }
+    //         (optimised: `true`, the inlined probe)
     fn visit_expr_for_loop_mut(&mut self, e: &mut ExprForLoop) {
         visit_mut::visit_expr_for_loop_mut(self, e);
         let Some(slot) = self.source.slot(e.for_token.span) else {
@@ -433,9 +433,9 @@ impl VisitMut for Probes<'_> {
         let probe = self.probe;
         let iterable = &e.expr;
         let span = iterable.span().resolved_at(Span::mixed_site());
-        let constructor = Ident::new(if self.inlined { "inlined" } else { "new" }, span);
+        let inlined = self.inlined;
         *e.expr = parse_quote_spanned! {span=>
-            ::memprof::__private::IterProbe::#constructor(#iterable, #probe, #slot)
+            ::memprof::__private::IterProbe::<_, #inlined>::new(#iterable, #probe, #slot)
         };
     }
 

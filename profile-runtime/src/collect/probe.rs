@@ -369,31 +369,19 @@ fn close(site: &'static Site) {
 /// Wraps a `for` loop's iterator: each `next()` is one evaluation of the loop
 /// header (n + 1 for n iterations, like memory_profiler), and what the
 /// iterator itself allocates belongs to the header line. `INLINED`: it
-/// counts through `inlined_iteration` rather than `iteration` (made by
-/// [`IterProbe::inlined`], see the module documentation).
+/// counts through `inlined_iteration` rather than `iteration` (see the
+/// module documentation).
 #[doc(hidden)]
-pub struct IterProbe<I, const INLINED: bool = false> {
+pub struct IterProbe<I, const INLINED: bool> {
     inner: I,
     probe: Probe,
     slot: u32,
 }
 
-impl<I: Iterator> IterProbe<I> {
+impl<I: Iterator, const INLINED: bool> IterProbe<I, INLINED> {
     #[doc(hidden)]
     #[inline(always)]
     pub fn new<T: IntoIterator<IntoIter = I>>(iterable: T, probe: Probe, slot: u32) -> Self {
-        IterProbe {
-            inner: iterable.into_iter(),
-            probe,
-            slot,
-        }
-    }
-}
-
-impl<I: Iterator> IterProbe<I, true> {
-    #[doc(hidden)]
-    #[inline(always)]
-    pub fn inlined<T: IntoIterator<IntoIter = I>>(iterable: T, probe: Probe, slot: u32) -> Self {
         IterProbe {
             inner: iterable.into_iter(),
             probe,
