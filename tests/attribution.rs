@@ -19,7 +19,7 @@ memprof::install!();
 
 #[memprof::profile]
 fn one_mebibyte() -> usize {
-    let buffer = Vec::<u8>::with_capacity(1 << 20);
+    let buffer = black_box(Vec::<u8>::with_capacity(1 << 20));
     buffer.capacity()
 }
 
