@@ -140,8 +140,8 @@ impl Probe {
     }
 }
 
-// The three probes below are what the generated code calls, by these
-// names. Each is a constant pointer to its function rather than the
+// The probes below (three ways of counting, each in two kinds) are what
+// the generated code calls, by these names. Each is a constant pointer to its function rather than the
 // function itself, because rustc's MIR inliner inlines calls of function
 // items only: an optimised library exports its generic functions as
 // optimised MIR, for the crates that use them to compile, and with the
@@ -152,99 +152,53 @@ impl Probe {
 // an `#[inline]` function, which LLVM inlines as before (the same
 // instructions per statement).
 
-// With debug assertions, each of the three is a call of the runtime's own
-// copy (the assembly's, where the runtime is unoptimised); in release, the
-// inlined probe of the same name (below).
+/// `probes!(name, inlined_name, count; ..)`: for each way of counting an
+/// occurrence, the two probes of that name. `inlined_name` is a constant
+/// pointer to an `#[inline]` function, the common case of
+/// `CallCore::switch` in the caller: the probe of a crate compiled with
+/// optimisation, whatever this crate's build (see the module
+/// documentation). `name` is the runtime's choice: with debug assertions a
+/// call of the runtime's own copy (where the runtime is unoptimised, the
+/// assembly's of the same name, and not defined here), in release the
+/// inlined probe.
+macro_rules! probes {
+    ($($(#[$doc:meta])* $name:ident, $inlined:ident, $count:expr;)*) => {$(
+        $(#[$doc])*
+        #[cfg(not(all(memprof_asm, not(miri))))]
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub const $name: extern "C" fn(Probe, u32) = if cfg!(debug_assertions) {
+            #[inline(never)]
+            extern "C" fn out_of_line(probe: Probe, slot: u32) {
+                probe.switch(slot, $count);
+            }
+            out_of_line
+        } else {
+            $inlined
+        };
 
-/// Probe before a statement: its line starts running.
-#[cfg(not(all(memprof_asm, not(miri))))]
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-pub const line: extern "C" fn(Probe, u32) = if cfg!(debug_assertions) {
-    line_probe
-} else {
-    inlined_line
-};
-
-/// Probe at a loop header: one more evaluation of the header.
-#[cfg(not(all(memprof_asm, not(miri))))]
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-pub const iteration: extern "C" fn(Probe, u32) = if cfg!(debug_assertions) {
-    iteration_probe
-} else {
-    inlined_iteration
-};
-
-/// Probe before a `for` statement: its line runs, its iterator counts it.
-#[cfg(not(all(memprof_asm, not(miri))))]
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-pub const enter_line: extern "C" fn(Probe, u32) = if cfg!(debug_assertions) {
-    enter_line_probe
-} else {
-    inlined_enter_line
-};
-
-/// `line`'s function with debug assertions.
-#[cfg(not(all(memprof_asm, not(miri))))]
-#[inline(never)]
-extern "C" fn line_probe(probe: Probe, slot: u32) {
-    probe.switch(slot, count::IF_CHANGED);
+        $(#[$doc])*
+        /// Inlined.
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        pub const $inlined: extern "C" fn(Probe, u32) = {
+            #[inline]
+            extern "C" fn inlined(probe: Probe, slot: u32) {
+                probe.switch_inlined(slot, $count);
+            }
+            inlined
+        };
+    )*};
 }
 
-/// `iteration`'s function with debug assertions.
-#[cfg(not(all(memprof_asm, not(miri))))]
-#[inline(never)]
-extern "C" fn iteration_probe(probe: Probe, slot: u32) {
-    probe.switch(slot, count::ALWAYS);
-}
-
-/// `enter_line`'s function with debug assertions.
-#[cfg(not(all(memprof_asm, not(miri))))]
-#[inline(never)]
-extern "C" fn enter_line_probe(probe: Probe, slot: u32) {
-    probe.switch(slot, count::NEVER);
-}
-
-// `inlined_line`, `inlined_iteration` and `inlined_enter_line`: the probes
-// of a crate compiled with optimisation, whatever this crate's build (see
-// the module documentation). Constant pointers like the three above, to
-// functions LLVM inlines: the common case of `CallCore::switch` in the
-// function itself.
-
-/// Probe before a statement, inlined: its line starts running.
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-pub const inlined_line: extern "C" fn(Probe, u32) = inlined_line_probe;
-
-/// Probe at a loop header, inlined: one more evaluation of the header.
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-pub const inlined_iteration: extern "C" fn(Probe, u32) = inlined_iteration_probe;
-
-/// Probe before a `for` statement, inlined: its line runs, its iterator
-/// counts it.
-#[doc(hidden)]
-#[allow(non_upper_case_globals)]
-pub const inlined_enter_line: extern "C" fn(Probe, u32) = inlined_enter_line_probe;
-
-/// `inlined_line`'s function.
-#[inline]
-extern "C" fn inlined_line_probe(probe: Probe, slot: u32) {
-    probe.switch_inlined(slot, count::IF_CHANGED);
-}
-
-/// `inlined_iteration`'s function.
-#[inline]
-extern "C" fn inlined_iteration_probe(probe: Probe, slot: u32) {
-    probe.switch_inlined(slot, count::ALWAYS);
-}
-
-/// `inlined_enter_line`'s function.
-#[inline]
-extern "C" fn inlined_enter_line_probe(probe: Probe, slot: u32) {
-    probe.switch_inlined(slot, count::NEVER);
+probes! {
+    /// Probe before a statement: its line starts running.
+    line, inlined_line, count::IF_CHANGED;
+    /// Probe at a loop header: one more evaluation of the header.
+    iteration, inlined_iteration, count::ALWAYS;
+    /// Probe before a `for` statement: its line runs, its iterator counts
+    /// it.
+    enter_line, inlined_enter_line, count::NEVER;
 }
 
 /// Switches to the closing-brace line (the function's last) when dropped:
