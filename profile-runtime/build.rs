@@ -1,27 +1,24 @@
 //! Tells the runtime whether it is compiled without optimisation, which no
 //! `cfg` of the compiler tells (README's debug setting raises the runtime's
 //! opt-level to 3 while the rest of the build stays at 0):
+//! `cfg(memprof_asm)`, on x86-64 Linux, when the runtime is unoptimised: a
+//! call's start and end and the probes are naked functions of assembly
+//! (`collect/call/quiet.rs`), and the thread is looked up through a slot of
+//! the runtime's own (`counting/thread/slot.rs`; also in any build with
+//! debug assertions).
 //!
-//! - `cfg(memprof_unoptimised)`: a call's state is written field by field
-//!   (`start_fields!` in `collect/call.rs`);
-//! - `cfg(memprof_asm)`: on x86-64 Linux as well, a call's start and end and
-//!   the probes are naked functions of assembly (`collect/call/quiet.rs`),
-//!   and the thread is looked up through a slot of the runtime's own
-//!   (`counting/thread/slot.rs`; also in any build with debug assertions).
-//!
-//! Each beats unoptimised Rust by far and loses to optimised Rust, hence
-//! the runtime's own opt-level. Linux only: the assembly names statics
+//! The assembly beats unoptimised Rust by far and loses to optimised Rust,
+//! hence the runtime's own opt-level. Linux only: the assembly names statics
 //! through the global offset table and thread-local storage in ELF's terms.
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(memprof_unoptimised)");
     println!("cargo::rustc-check-cfg=cfg(memprof_asm)");
     println!("cargo::rerun-if-changed=build.rs");
     let env = |name: &str| std::env::var(name).unwrap_or_default();
-    if env("OPT_LEVEL") == "0" {
-        println!("cargo::rustc-cfg=memprof_unoptimised");
-        if env("CARGO_CFG_TARGET_ARCH") == "x86_64" && env("CARGO_CFG_TARGET_OS") == "linux" {
-            println!("cargo::rustc-cfg=memprof_asm");
-        }
+    if env("OPT_LEVEL") == "0"
+        && env("CARGO_CFG_TARGET_ARCH") == "x86_64"
+        && env("CARGO_CFG_TARGET_OS") == "linux"
+    {
+        println!("cargo::rustc-cfg=memprof_asm");
     }
 }

@@ -42,9 +42,10 @@
 //! arithmetic function. Such a call needs its lines counted and their Mem
 //! usage raised, and nothing else of its start. In an optimised runtime a
 //! call without a budget therefore starts lazily (`start_lazily`): it
-//! writes what its probes read (the counters at entry, the block, the
-//! table's lines) and links itself as the thread's innermost call, and the
-//! rest (its entry high-water mark, peak watch, recursion link) waits. The
+//! writes what its probes and a quiet end read (the allocator calls at
+//! entry, the block, the table's lines) and links itself as the thread's
+//! innermost call, and the rest (the other counters at entry, its entry
+//! high-water mark, peak watch, recursion link) is left unwritten. The
 //! thread's `lazy_start` is set meanwhile, and everything that moves the
 //! thread's counters, mark or watch (the allocator's counting, a suspension
 //! of counting, a move to another block) or reads a whole call (a nested
@@ -205,65 +206,7 @@ macro_rules! count_occurrence {
     };
 }
 
-/// `start_fields!(at, m: { field: value, .. }, field: value, ..)`: writes
-/// every field of the `CallCore` at `at` (a `*mut CallCore`). Optimised,
-/// as one struct literal, which the compiler writes in place. Unoptimised,
-/// as `CallCore::BLANK` and then each field through a reference: a literal
-/// would be built on the stack and copied in (256 bytes read back just
-/// after the stores that wrote them, which the processor cannot forward: a
-/// stall on every call), and the blank makes the reference one to a valid
-/// value. (Optimised, the blank's copy would stay.)
-macro_rules! start_fields {
-    ($at:ident, m: { $($m_field:ident: $m_value:expr),* $(,)? }, $($field:ident: $value:expr),* $(,)?) => {
-        #[cfg(not(memprof_unoptimised))]
-        {
-            *$at = CallCore {
-                m: Measurement { $($m_field: $m_value,)* },
-                $($field: $value,)*
-            };
-        }
-        #[cfg(memprof_unoptimised)]
-        {
-            *$at = CallCore::BLANK;
-            let core = &mut *$at;
-            $(core.m.$m_field = $m_value;)*
-            $(core.$field = $value;)*
-        }
-    };
-}
-
 impl CallCore {
-    /// A call's state with nothing in it, for `start_fields!`.
-    #[cfg(memprof_unoptimised)]
-    const BLANK: CallCore = CallCore {
-        m: Measurement {
-            line: Counters::ZERO,
-            slice: Counters::ZERO,
-            entry_high: 0,
-            max_high: 0,
-            outer: ptr::null_mut(),
-            slot: 0,
-            len: 0,
-            site: ptr::null(),
-            held: ptr::null_mut(),
-            rise_base: 0,
-            best_rise: 0,
-            outer_watch: 0,
-        },
-        flags: 0,
-        lines: ptr::null(),
-        block: ptr::null(),
-        start_unpublished: 0,
-        carry: 0,
-        thread: ptr::null(),
-        table: ptr::null(),
-        outer_same: ptr::null_mut(),
-        excluded: MaybeUninit::uninit(),
-        call_net: 0,
-        call_peak: 0,
-        call_lines: ptr::null_mut(),
-    };
-
     /// Starts a call of `site` on `t`, in `storage`: counts it on the
     /// signature line, and makes it the innermost running call. The line in
     /// slot `first` starts running at once, as if its probe had run (the
@@ -299,9 +242,9 @@ impl CallCore {
     }
 
     /// Starts a call of `site` on `t` in `storage` as `start` does, but
-    /// lazily (see "Lazy starts"): the counters at entry, the block, the
-    /// table's lines and the chain link, with the signature line and the
-    /// line in slot `first` counted; the rest is zero until
+    /// lazily (see "Lazy starts"): the allocator calls at entry, the
+    /// block, the table's lines and the chain link, with the signature line
+    /// and the line in slot `first` counted; the rest is unwritten until
     /// `finish_lazy_starts`. For a function without a budget whose table
     /// the thread has.
     #[cfg(not(all(memprof_asm, not(miri))))]
@@ -326,9 +269,12 @@ impl CallCore {
     }
 
     /// Writes the state of a call of `site` on `t` in `storage` as a lazy
-    /// start leaves it, with `flags`: what the probes read (the counters at
-    /// entry, the block, the table's lines) and the link to the call outside
-    /// it; the rest is zero until `finish_start`. Not yet linked.
+    /// start leaves it, with `flags`: what the probes and a quiet end read
+    /// (the line's start in `calls`, the block, the table's lines, the
+    /// running slot) and the link to the call outside it. The rest stays
+    /// unwritten until `finish_start`, which nothing before it reads (see
+    /// "Lazy starts"): a quiet call stores a dozen words, not thirty. Not yet
+    /// linked.
     #[inline(always)]
     fn write_start<'a>(
         storage: &'a mut MaybeUninit<CallCore>,
@@ -338,44 +284,29 @@ impl CallCore {
         flags: u32,
     ) -> &'a mut CallCore {
         let block = t.block();
-        let now = block.attribution_counters();
-        let at = storage.as_mut_ptr();
-        // SAFETY: `at` is valid for writes; a `CallCore` has nothing to
-        // drop, so this drops nothing of the uninitialised slot. Every field
-        // is written, the deferred ones with zeros, which nothing reads
-        // before `finish_start`.
-        unsafe {
-            start_fields!(at,
-                m: {
-                    best_rise: 0,
-                    line: now,
-                    slice: Counters::ZERO,
-                    entry_high: 0,
-                    max_high: 0,
-                    outer: t.measuring.get(),
-                    slot: 0,
-                    len: site.len,
-                    site: ptr::from_ref(site).cast(),
-                    held: ptr::null_mut(),
-                    rise_base: 0,
-                    outer_watch: 0,
-                },
-                flags: flags,
-                lines: table.lines_ptr(),
-                block: block,
-                start_unpublished: block.unpublished(now.net()),
-                carry: 0,
-                thread: t,
-                table: table,
-                outer_same: ptr::null_mut(),
-                excluded: MaybeUninit::uninit(),
-                call_net: 0,
-                call_peak: 0,
-                call_lines: ptr::null_mut(),
-            );
-        }
-        // SAFETY: initialised just above; the storage's borrow is `'a`.
-        unsafe { &mut *at }
+        let net = block.net();
+        // SAFETY: the slot is valid for writes and aligned; a reference to
+        // a partly written `CallCore` is sound as long as no field is read
+        // before it is written, and only the fields below are read before
+        // `finish_start` writes the others (a `CallCore` is never copied
+        // whole). Field by field, not one struct literal, which would
+        // write all of them; through one reference, because an
+        // unoptimised build checks every dereference of a raw pointer.
+        let core = unsafe { &mut *storage.as_mut_ptr() };
+        core.m.line.calls = block.calls();
+        core.m.outer = t.measuring.get();
+        core.m.slot = 0;
+        core.m.len = site.len;
+        core.m.site = ptr::from_ref(site).cast();
+        // Read by a report walking the thread's running calls.
+        core.m.held = ptr::null_mut();
+        core.flags = flags;
+        core.lines = table.lines_ptr();
+        core.block = block;
+        core.start_unpublished = block.unpublished(net);
+        core.thread = t;
+        core.table = table;
+        core
     }
 
     /// A call just started counts its signature line (whose Mem usage it
@@ -399,26 +330,36 @@ impl CallCore {
     /// a full start, and for a lazy one when it is first needed, with the
     /// thread's counters, mark and watch as they were at its entry
     /// (whatever moves them settles first). The calls outside it are whole.
-    /// Its entry mark, peak watch, recursion link and largest rise so far,
-    /// and it becomes the innermost running call on `t` and on its table.
+    /// Writes every field `write_start` left: the counters at entry (read
+    /// again, unmoved), its entry mark, peak watch, recursion link, largest
+    /// rise so far and zeros; it becomes the innermost running call on `t`
+    /// and on its table.
     fn finish_start(&mut self, t: &ThreadState) {
         // SAFETY: the table outlives the call (see `line`).
         let table = unsafe { &*self.table };
         // The slice starts where `write_start` read the counters, which
         // have not moved since.
+        // SAFETY: a static block or the thread's fallback, which outlive
+        // the call.
+        let now = unsafe { &*self.block }.attribution_counters();
         let slice = SliceStart {
             block: self.block,
-            now: self.m.line,
+            now,
             unpublished: self.start_unpublished,
         };
-        let net = slice.now.net();
-        self.m.best_rise = table.call_peak();
-        self.m.slice = slice.now;
+        let net = now.net();
+        self.m.line = now;
+        self.m.slice = now;
         self.m.entry_high = t.high_raw(net);
         self.m.max_high = net;
         self.m.rise_base = net;
+        self.m.best_rise = table.call_peak();
         self.m.outer_watch = t.peak_watch.get();
+        self.carry = 0;
         self.outer_same = table.running.get();
+        self.call_net = 0;
+        self.call_peak = 0;
+        self.call_lines = ptr::null_mut();
         self.flags = 0;
         slice.link(self, t, table);
     }
