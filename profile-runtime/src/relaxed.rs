@@ -9,7 +9,9 @@
 //! assembly is a relaxed atomic access, written once, in the macros
 //! `relaxed_load!` and `relaxed_store!`, which every function here uses.
 //! Optimised builds, other targets and Miri use the standard atomics, which
-//! compile to the same instruction there.
+//! compile to the same instruction there. Code that only optimised builds
+//! run (the inlined probes) uses `optimised_load!` and `optimised_store!`,
+//! the standard atomics in every build.
 //!
 //! The macros take the counter's address as a raw pointer: the quiet paths
 //! of probes and calls use them directly on addresses taken with `addr_of!`,
@@ -91,6 +93,32 @@ macro_rules! relaxed_store {
     };
 }
 pub(crate) use relaxed_store;
+
+/// `optimised_load!(address)`, `optimised_store!(address, value)`: the
+/// same accesses as `relaxed_load!` and `relaxed_store!`, for code that is
+/// only ever compiled with optimisation (the inlined probes, which
+/// `#[profile]` names only in an optimised crate): the standard atomics,
+/// which optimised compile to one instruction that can fold into the next
+/// (a compare, an increment), where the assembly is an opaque block of its
+/// own. Through `AtomicU64::from_ptr`, whose standard library code carries
+/// no alignment check, where a dereference here would be checked in a
+/// build with debug assertions. Unsafe, as those.
+macro_rules! optimised_load {
+    ($cell:expr) => {
+        ::std::sync::atomic::AtomicU64::from_ptr($cell as *mut u64)
+            .load(::std::sync::atomic::Ordering::Relaxed)
+    };
+}
+pub(crate) use optimised_load;
+
+/// See `optimised_load!`.
+macro_rules! optimised_store {
+    ($cell:expr, $value:expr) => {
+        ::std::sync::atomic::AtomicU64::from_ptr($cell as *mut u64)
+            .store($value, ::std::sync::atomic::Ordering::Relaxed)
+    };
+}
+pub(crate) use optimised_store;
 
 /// A relaxed load.
 #[inline(always)]

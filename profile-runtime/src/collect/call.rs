@@ -84,7 +84,7 @@ use crate::collect::switch;
 use crate::counting::held;
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
 use crate::counting::totals::{live_with, published_live_at, Block};
-use crate::relaxed::{relaxed_load, relaxed_store};
+use crate::relaxed::{optimised_load, optimised_store, relaxed_load, relaxed_store};
 
 #[cfg(all(memprof_asm, not(miri)))]
 pub(crate) mod quiet;
@@ -168,9 +168,12 @@ pub struct CallCore {
 /// since its count was `calls`.
 macro_rules! quiet_since {
     ($core:expr, $calls:expr) => {
+        quiet_since!($core, $calls, relaxed_load)
+    };
+    ($core:expr, $calls:expr, $load:ident) => {
         // SAFETY: the block is a static one or the thread's fallback, which
         // outlive the call.
-        unsafe { relaxed_load!(Block::calls_at($core.block)) == $calls }
+        unsafe { $load!(Block::calls_at($core.block)) == $calls }
     };
 }
 
@@ -179,15 +182,17 @@ macro_rules! quiet_since {
 /// bytes being `start_unpublished`.
 macro_rules! raise_mem_usage {
     ($core:expr, $slot:expr) => {
+        raise_mem_usage!($core, $slot, relaxed_load, relaxed_store)
+    };
+    ($core:expr, $slot:expr, $load:ident, $store:ident) => {
         // SAFETY: the process's published bytes are a static's; the line's
         // figures are the call's table's (see `CallCore::line`), which only
         // this thread writes.
         unsafe {
-            let live =
-                (relaxed_load!(published_live_at()) as i64).wrapping_add($core.start_unpublished);
+            let live = ($load!(published_live_at()) as i64).wrapping_add($core.start_unpublished);
             let mem_usage = ptr::addr_of!((*$core.lines.wrapping_add($slot as usize)).mem_usage);
-            if live > relaxed_load!(mem_usage) as i64 {
-                relaxed_store!(mem_usage, live as u64);
+            if live > $load!(mem_usage) as i64 {
+                $store!(mem_usage, live as u64);
             }
         }
     };
@@ -197,12 +202,40 @@ macro_rules! raise_mem_usage {
 /// (< `len`).
 macro_rules! count_occurrence {
     ($core:expr, $slot:expr) => {
+        count_occurrence!($core, $slot, relaxed_load, relaxed_store)
+    };
+    ($core:expr, $slot:expr, $load:ident, $store:ident) => {
         // SAFETY: as in `raise_mem_usage!`.
         unsafe {
             let occurrences =
                 ptr::addr_of!((*$core.lines.wrapping_add($slot as usize)).occurrences);
-            relaxed_store!(occurrences, relaxed_load!(occurrences).wrapping_add(1));
+            $store!(occurrences, $load!(occurrences).wrapping_add(1));
         }
+    };
+}
+
+/// `switch_body!(core, slot, count, load, store)`: what a probe does,
+/// its counters read and written with the macros `load` and `store` (see
+/// `CallCore::switch`).
+macro_rules! switch_body {
+    ($core:expr, $slot:expr, $count:expr, $load:ident, $store:ident) => {
+        if $slot >= $core.m.len || ($slot == $core.m.slot && $count != count::ALWAYS) {
+            // Another statement of the running line continues it: one
+            // execution, one peak. Only a new loop iteration restarts a line.
+            return;
+        }
+        if quiet_since!($core, $core.m.line.calls, $load) {
+            // The common case: the thread neither allocated nor freed while
+            // the line ran. Only the process-wide Mem usage can have moved,
+            // and the measurement need not restart.
+            raise_mem_usage!($core, $core.m.slot, $load, $store);
+        } else {
+            $core.close_changed_line();
+        }
+        if $count != count::NEVER {
+            count_occurrence!($core, $slot, $load, $store);
+        }
+        $core.m.slot = $slot;
     };
 }
 
@@ -581,23 +614,14 @@ impl CallCore {
     /// line goes on.
     #[inline(always)]
     pub(crate) fn switch(&mut self, slot: u32, count: u8) {
-        if slot >= self.m.len || (slot == self.m.slot && count != count::ALWAYS) {
-            // Another statement of the running line continues it: one
-            // execution, one peak. Only a new loop iteration restarts a line.
-            return;
-        }
-        if quiet_since!(self, self.m.line.calls) {
-            // The common case: the thread neither allocated nor freed while
-            // the line ran. Only the process-wide Mem usage can have moved,
-            // and the measurement need not restart.
-            raise_mem_usage!(self, self.m.slot);
-        } else {
-            self.close_changed_line();
-        }
-        if count != count::NEVER {
-            count_occurrence!(self, slot);
-        }
-        self.m.slot = slot;
+        switch_body!(self, slot, count, relaxed_load, relaxed_store);
+    }
+
+    /// `switch` for the inlined probes, which only optimised code runs:
+    /// through the standard atomics (`optimised_load!`).
+    #[inline(always)]
+    pub(crate) fn switch_optimised(&mut self, slot: u32, count: u8) {
+        switch_body!(self, slot, count, optimised_load, optimised_store);
     }
 
     /// The slot of the closing-brace line, the function's last.

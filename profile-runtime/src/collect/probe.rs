@@ -21,7 +21,11 @@
 //! (`inlined_line`, `inlined_iteration`, `inlined_enter_line`,
 //! [`InlinedCloseMarker`]), so that an optimised build with debug
 //! assertions (a `[profile.test]` at `opt-level = 3`, a `[profile.dev]` at 1)
-//! inlines its probes as a release build does.
+//! inlines its probes as a release build does. The inlined probes read and
+//! write their counters through the standard atomics in every build, which
+//! optimised code folds into its compares and increments; the runtime's
+//! own copy keeps the assembly's (`relaxed.rs`), which an unoptimised
+//! runtime needs.
 
 use std::marker::PhantomData;
 use std::ptr::NonNull;
@@ -122,10 +126,16 @@ impl Probe {
     #[cfg_attr(all(memprof_asm, not(miri)), inline(never))]
     #[cfg_attr(not(all(memprof_asm, not(miri))), inline(always))]
     pub(crate) fn switch(self, slot: u32, count: u8) {
-        self.switch_inlined(slot, count);
+        // As in `switch_inlined`, through the assembly's loads and stores,
+        // which an unoptimised runtime needs.
+        if let Some(mut core) = self.0 {
+            // SAFETY: as in `switch_inlined`.
+            unsafe { core.as_mut() }.switch(slot, count);
+        }
     }
 
-    /// `switch`, inlined in every build: the inlined probes' body.
+    /// `switch`, inlined in every build, its counters read and written as
+    /// optimised code reads them: the inlined probes' body.
     #[inline(always)]
     fn switch_inlined(self, slot: u32, count: u8) {
         // `NonNull::as_mut`, not `&mut *`: an unoptimised build checks a
@@ -135,7 +145,7 @@ impl Probe {
             // SAFETY: the handle is null or points at a running call on
             // this thread (see `unsafe impl Send`), which nothing else
             // borrows while a probe of its body runs.
-            unsafe { core.as_mut() }.switch(slot, count);
+            unsafe { core.as_mut() }.switch_optimised(slot, count);
         }
     }
 }
