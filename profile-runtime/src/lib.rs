@@ -32,6 +32,7 @@ mod output;
 mod relaxed;
 mod report;
 mod timeline;
+mod unchecked;
 mod units;
 
 pub use counting::alloc::Alloc;

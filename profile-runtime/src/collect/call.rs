@@ -85,6 +85,7 @@ use crate::counting::held;
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
 use crate::counting::totals::{live_with, published_live_at, Block};
 use crate::relaxed::{optimised_load, optimised_store, relaxed_load, relaxed_store};
+use crate::unchecked;
 
 #[cfg(all(memprof_asm, not(miri)))]
 pub(crate) mod quiet;
@@ -876,10 +877,10 @@ impl Drop for Call {
 #[inline(never)]
 fn leave(core: *mut CallCore) {
     // SAFETY: the storage outlives the guard, and nothing else borrows the
-    // call while it ends.
-    let core = unsafe { &mut *core };
+    // call while it ends. Unchecked: this runs at every call's end.
+    let core = unsafe { unchecked::as_mut(core) };
     // SAFETY: a synchronous call ends on the thread it started on.
-    let t = unsafe { &*core.thread };
+    let t = unsafe { unchecked::as_ref(core.thread) };
     if core.flags & LAZY != 0 {
         core.end_lazily(t);
         return;

@@ -23,6 +23,7 @@ use std::ptr;
 
 use crate::counting::held::{FreeRecords, LiveRecord};
 use crate::counting::totals::{Block, PUBLISH_STEP, UNCLAIMED};
+use crate::unchecked;
 
 #[cfg(all(
     any(debug_assertions, memprof_asm),
@@ -276,7 +277,8 @@ impl ThreadState {
     #[inline(always)]
     pub(crate) fn block(&self) -> &Block {
         // SAFETY: `counters` is a static block or this thread's `fallback`.
-        unsafe { &*self.counters.get() }
+        // Unchecked: every call's start reads it.
+        unsafe { unchecked::as_ref(self.counters.get()) }
     }
 
     /// What this thread allocated and freed outside the profiler's own work.
@@ -572,7 +574,7 @@ fn from_accessor<'a>() -> Option<&'a ThreadState> {
         // as its thread, and the reference does not leave the thread:
         // callers use it within one allocator call, one probe or one call
         // of a function.
-        Ok(t) => Some(unsafe { &*t }),
+        Ok(t) => Some(unsafe { unchecked::as_ref(t) }),
         Err(_) => None,
     }
 }
