@@ -371,8 +371,9 @@ impl CallCore {
     fn finish_start(&mut self, t: &ThreadState) {
         // SAFETY: the table outlives the call (see `line`).
         let table = unsafe { &*self.table };
-        // The slice starts where `write_start` read the counters, which
-        // have not moved since.
+        // The block's counters have not moved since the call's entry
+        // (whatever moves them settles first): its line and slice start
+        // where they are now.
         // SAFETY: a static block or the thread's fallback, which outlive
         // the call.
         let now = unsafe { &*self.block }.attribution_counters();

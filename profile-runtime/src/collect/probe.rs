@@ -150,16 +150,16 @@ impl Probe {
     }
 }
 
-// The probes below (three ways of counting, each in two kinds) are what
-// the generated code calls, by these names. Each is a constant pointer to its function rather than the
-// function itself, because rustc's MIR inliner inlines calls of function
-// items only: an optimised library exports its generic functions as
-// optimised MIR, for the crates that use them to compile, and with the
-// probe inlined there, an unoptimised user (each doctest of the library,
-// which `cargo test --release` compiles at opt-level 0) compiled the
-// probe's whole fast path, unoptimised, at every statement. Through the
-// pointer it compiles one call; an optimised build sees a direct call of
-// an `#[inline]` function, which LLVM inlines as before (the same
+// The probes below (three ways of counting, each in two kinds) are what the
+// generated code calls, by these names. Each is a constant pointer to its
+// function rather than the function itself, because rustc's MIR inliner
+// inlines calls of function items only: an optimised library exports its
+// generic functions as optimised MIR, for the crates that use them to
+// compile, and with the probe inlined there, an unoptimised user (each
+// doctest of the library, which `cargo test --release` compiles at opt-level
+// 0) compiled the probe's whole fast path, unoptimised, at every statement.
+// Through the pointer it compiles one call; an optimised build sees a direct
+// call of an `#[inline]` function, which LLVM inlines as before (the same
 // instructions per statement).
 
 /// `probes!(name, inlined_name, count; ..)`: for each way of counting an
