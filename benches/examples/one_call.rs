@@ -20,6 +20,8 @@ fn main() {
             "alloc-plain" => memprof_bench::allocates_64(std::hint::black_box(x)),
             "ten" => memprof_bench::ten_statements_profiled(std::hint::black_box(x)),
             "alloc" => memprof_bench::allocates_64_profiled(std::hint::black_box(x)),
+            "returns" => memprof_bench::returns_64_profiled(std::hint::black_box(x))[0] as u64,
+            "returns-plain" => memprof_bench::returns_64(std::hint::black_box(x))[0] as u64,
             "loop" => memprof_bench::arithmetic_profiled(std::hint::black_box(100)),
             "loop-plain" => memprof_bench::arithmetic(std::hint::black_box(100)),
             "churn" => memprof_bench::churn_profiled(std::hint::black_box(1_000)) as u64,

@@ -284,6 +284,49 @@ plain_and_profiled! {
 }
 
 plain_and_profiled! {
+    /// A constructor as real code writes one: a long function (mostly
+    /// comments) whose call ends holding the 64 B block it returns, freed
+    /// by its caller.
+    fn returns_64 / returns_64_profiled(x: u64) -> Vec<u8> {
+        // The block is made on the first line and filled below; every
+        // line of the function is one of its table's rows, comments too,
+        // which is what makes such a function long: here forty rows.
+        //
+        // A call that ends holding bytes hands each line's share to the
+        // line that ran it (Retained), so its end looks at the lines that
+        // held some.
+        let mut v: Vec<u8> = Vec::with_capacity(64);
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        //
+        v.push(x as u8);
+        v
+    }
+}
+
+plain_and_profiled! {
     /// The seed workload: append `n` strings of 1,000 bytes.
     fn seed / seed_profiled(n: usize) -> Vec<String> {
         let mut data = Vec::new();

@@ -111,6 +111,11 @@ pub(crate) struct LiveRecord {
     /// With `held_total`, it lets a call whose blocks are all gone end
     /// without looking at its lines.
     remote_total: AtomicI64,
+    /// While the call runs: the lines bytes were held on, as a set of
+    /// slots modulo 64 (`touched_slots`), kept by the owner. Every other
+    /// line holds nothing, so a call that ends holding bytes looks at these
+    /// lines only, not at every line of a long function.
+    touched: AtomicU64,
     /// The next record on the list of all records (set once).
     listed_next: *mut LiveRecord,
     /// The next record on a free list.
@@ -175,6 +180,15 @@ impl LiveRecord {
         (0..self.len.load(Ordering::Relaxed) as u32).map(|slot| self.line(slot))
     }
 
+    /// The slots of the lines that may hold bytes while the call runs
+    /// (`touched`); read by the owner, which alone writes `touched`.
+    fn touched_slots(&self) -> impl Iterator<Item = u32> {
+        touched_slots(
+            relaxed::load(&self.touched),
+            self.len.load(Ordering::Relaxed) as u32,
+        )
+    }
+
     /// Whether the call runs on `t` now (so that it cannot end meanwhile).
     #[inline(always)]
     fn runs_on(&self, t: *const ThreadState) -> bool {
@@ -235,6 +249,7 @@ fn make(t: &ThreadState, len: u32, site: *const ()) -> *mut LiveRecord {
     relaxed::store_signed(&r.total, 0);
     relaxed::store_signed(&r.held_total, 0);
     relaxed::store_signed(&r.remote_total, 0);
+    relaxed::store(&r.touched, 0);
     relaxed::store_ptr(&r.owner, ptr::from_ref(t).cast_mut());
     r.ended.store(false, Ordering::Relaxed);
     r.released.store(false, Ordering::Release);
@@ -266,6 +281,7 @@ fn new_record(class: u8) -> Option<*mut LiveRecord> {
             total: AtomicI64::new(0),
             held_total: AtomicI64::new(0),
             remote_total: AtomicI64::new(0),
+            touched: AtomicU64::new(0),
             listed_next: ptr::null_mut(),
             free_next: AtomicPtr::new(ptr::null_mut()),
         });
@@ -348,6 +364,35 @@ fn release(t: Option<&ThreadState>, record: *mut LiveRecord) {
 #[inline(always)]
 pub(crate) fn hold(record: &LiveRecord, slot: u32, size: usize) {
     owner_add(record, slot, size as i64);
+    let touched = &record.touched;
+    relaxed::store(touched, relaxed::load(touched) | touched_bit(slot));
+}
+
+/// The bit of `slot` in a record's `touched`.
+#[inline(always)]
+fn touched_bit(slot: u32) -> u64 {
+    1 << (slot % 64)
+}
+
+/// The slots below `len` whose bit is set in `touched`, in ascending
+/// order: the lines that may hold bytes.
+///
+/// Worked example: lines 3 and 70 of a 100-line function held bytes, so
+/// bits 3 and 6 are set; the slots are 3, 6, 67 and 70 (two of them
+/// holding nothing, which costs a look each).
+fn touched_slots(touched: u64, len: u32) -> impl Iterator<Item = u32> {
+    (0..len.div_ceil(64)).flat_map(move |round| {
+        let mut bits = touched;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let bit = bits.trailing_zeros();
+            bits &= bits - 1;
+            Some(round * 64 + bit)
+        })
+        .take_while(move |&slot| slot < len)
+    })
 }
 
 /// The owner adds `bytes` (negative: takes them off) to a running call's
@@ -449,18 +494,18 @@ pub(crate) struct Ended {
 /// # Safety
 /// `parent` and `same` are null or running calls' measurements on `t`
 /// (not `m`), which nothing else borrows while this runs.
+#[inline(always)]
 pub(crate) unsafe fn end(
     t: &ThreadState,
     m: &mut Measurement,
     parent: *mut Measurement,
     same: *mut Measurement,
-    mut retained: impl FnMut(u32, u64),
+    retained: impl FnMut(u32, u64),
 ) -> Ended {
     let record = m.held;
     m.held = ptr::null_mut();
-    let mut ended = Ended { retained: 0 };
     if record.is_null() {
-        return ended;
+        return Ended { retained: 0 };
     }
     // SAFETY: the call's own record, alive while the call runs.
     let r = unsafe { &*record };
@@ -470,10 +515,31 @@ pub(crate) unsafe fn end(
         // thread would have added to `remote_total` first.
         relaxed::store_ptr(&r.owner, ptr::null_mut());
         release(Some(t), record);
-        return ended;
+        return Ended { retained: 0 };
     }
+    // SAFETY: the caller's promise.
+    unsafe { end_holding_bytes(t, record, parent, same, retained) }
+}
+
+/// `end` for a call whose record may still hold bytes. Out of line, so
+/// that the common end keeps no more registers than it uses.
+///
+/// # Safety
+/// As for `end`; `record` is the call's own, taken from its measurement.
+#[inline(never)]
+unsafe fn end_holding_bytes(
+    t: &ThreadState,
+    record: *mut LiveRecord,
+    parent: *mut Measurement,
+    same: *mut Measurement,
+    mut retained: impl FnMut(u32, u64),
+) -> Ended {
+    // SAFETY: the call's own record, alive while the call runs.
+    let r = unsafe { &*record };
+    let mut ended = Ended { retained: 0 };
     let mut total = 0i64;
-    for (slot, line) in r.lines().enumerate() {
+    for slot in r.touched_slots() {
+        let line = r.line(slot);
         let mut live = relaxed::load_signed(&line.live);
         if line.remote_freed.load(Ordering::Relaxed) != 0 {
             live = live.wrapping_sub(line.remote_freed.swap(0, Ordering::SeqCst));
@@ -482,7 +548,7 @@ pub(crate) unsafe fn end(
         if live != 0 {
             let own = (live - line.same.load(Ordering::Relaxed)).max(0) as u64;
             if own != 0 {
-                retained(slot as u32, own);
+                retained(slot, own);
                 ended.retained += own;
             }
         }
@@ -521,7 +587,7 @@ pub(crate) unsafe fn end(
     relaxed::store_ptr(&r.owner, ptr::null_mut());
     r.ended.store(true, Ordering::SeqCst);
     // Frees on other threads that found the call running a moment ago.
-    for slot in 0..r.len.load(Ordering::Relaxed) as u32 {
+    for slot in r.touched_slots() {
         let remote = &r.line(slot).remote_freed;
         // A free adding after this load finds the call ended, and folds
         // itself in.
@@ -587,10 +653,12 @@ pub(crate) fn note_new_high(t: &ThreadState, before: i64) {
 }
 
 /// The bytes the call `m` measures holds as its own, over all its lines
-/// (0 before it has a record).
+/// (0 before it has a record). On the thread running the call.
 fn own_total(m: &Measurement) -> i64 {
     // SAFETY: the call's own record, if any.
-    unsafe { m.held.as_ref() }.map_or(0, |r| r.lines().map(LineHeld::own).sum())
+    unsafe { m.held.as_ref() }.map_or(0, |r| {
+        r.touched_slots().map(|slot| r.line(slot).own()).sum()
+    })
 }
 
 /// The call ends (or is suspended) with `rise` above its entry: notes its
@@ -793,5 +861,50 @@ mod tests {
         assert_eq!(class_of(3), 2);
         assert_eq!(class_of(64), 6);
         assert_eq!(class_of(65), 7);
+    }
+
+    #[test]
+    fn touched_slots_are_the_lines_bytes_were_held_on() {
+        let slots = |touched: u64, len: u32| touched_slots(touched, len).collect::<Vec<u32>>();
+        // The worked example: lines 3 and 70 of 100.
+        let touched = touched_bit(3) | touched_bit(70);
+        assert_eq!(touched, 0b100_1000);
+        assert_eq!(slots(touched, 100), vec![3, 6, 67, 70]);
+        // Within 64 lines, exactly the lines held on.
+        assert_eq!(slots(touched_bit(0) | touched_bit(63), 64), vec![0, 63]);
+        assert_eq!(slots(touched_bit(5), 6), vec![5]);
+        // None held, or no lines.
+        assert_eq!(slots(0, 200), Vec::<u32>::new());
+        assert_eq!(slots(u64::MAX, 0), Vec::<u32>::new());
+        // A partial last round stops at `len`.
+        assert_eq!(slots(touched_bit(1) | touched_bit(9), 66), vec![1, 9, 65]);
+    }
+
+    #[test]
+    fn a_call_ending_with_bytes_on_a_late_line_retains_them() {
+        // A long function whose line 130 (bit 2, like line 2 and 66) keeps
+        // a block: the line is found among the touched slots.
+        let t = this_thread().unwrap();
+        let mut m = call(140, 130);
+        let record = record_of(t, &mut m);
+        // SAFETY: records are never freed.
+        hold(unsafe { &*record }, 130, 48);
+        let mut retained = Vec::new();
+        // SAFETY: no enclosing call.
+        let ended = unsafe {
+            end(
+                t,
+                &mut m,
+                ptr::null_mut(),
+                ptr::null_mut(),
+                |slot, bytes| retained.push((slot, bytes)),
+            )
+        };
+        assert_eq!(retained, vec![(130, 48)]);
+        assert_eq!(ended.retained, 48);
+        // The block still holds the record; its free releases it.
+        let_go(Some(t), record, 130, 48);
+        // SAFETY: as above.
+        assert!(unsafe { &*record }.released.load(Ordering::Relaxed));
     }
 }
