@@ -10,11 +10,20 @@
 //! The assembly beats unoptimised Rust by far and loses to optimised Rust,
 //! hence the runtime's own opt-level. Linux only: the assembly names statics
 //! through the global offset table and thread-local storage in ELF's terms.
+//!
+//! `cfg(memprof_optimised)`, on any target, when the runtime is optimised:
+//! the code only its own build compiles (a call's lazy start and end) reads
+//! its counters as optimised code does, whatever its debug assertions
+//! (`runtime_load!` in `relaxed.rs`).
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(memprof_asm)");
+    println!("cargo::rustc-check-cfg=cfg(memprof_optimised)");
     println!("cargo::rerun-if-changed=build.rs");
     let env = |name: &str| std::env::var(name).unwrap_or_default();
+    if env("OPT_LEVEL") != "0" {
+        println!("cargo::rustc-cfg=memprof_optimised");
+    }
     if env("OPT_LEVEL") == "0"
         && env("CARGO_CFG_TARGET_ARCH") == "x86_64"
         && env("CARGO_CFG_TARGET_OS") == "linux"

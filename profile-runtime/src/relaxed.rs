@@ -11,7 +11,9 @@
 //! Optimised builds, other targets and Miri use the standard atomics, which
 //! compile to the same instruction there. Code that only optimised builds
 //! run (the inlined probes) uses `optimised_load!` and `optimised_store!`,
-//! the standard atomics in every build.
+//! the standard atomics in every build; code that only this crate's own
+//! build compiles (a call's lazy start and end) uses `runtime_load!` and
+//! `runtime_store!`, the standard atomics wherever this crate is optimised.
 //!
 //! The macros take the counter's address as a raw pointer: the quiet paths
 //! of probes and calls use them directly on addresses taken with `addr_of!`,
@@ -20,6 +22,7 @@
 //! function layer, even an inlined one, copies its arguments and result
 //! through stack slots.
 
+use std::ptr;
 use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicU64};
 
 /// `relaxed_load!(address)`: a relaxed load of the 64-bit atomic at a raw
@@ -120,6 +123,45 @@ macro_rules! optimised_store {
 }
 pub(crate) use optimised_store;
 
+/// `runtime_load!(address)`, `runtime_store!(address, value)`: the
+/// accesses of `relaxed_load!` and `relaxed_store!`, for code that only
+/// this crate's own build compiles (a function out of line, and what it
+/// inlines, that no generic or `#[inline]` function reaches): there the
+/// runtime's own optimisation is known (`cfg(memprof_optimised)`, from
+/// build.rs), and an optimised runtime gets `optimised_load!`, whatever its
+/// debug assertions. Not for code a user's crate may compile (the
+/// allocator's, generic over the inner allocator, or an `#[inline]`
+/// function): that crate may be unoptimised where the runtime is not
+/// (README's debug setting), and needs the assembly there.
+#[cfg(memprof_optimised)]
+macro_rules! runtime_load {
+    ($cell:expr) => {
+        $crate::relaxed::optimised_load!($cell)
+    };
+}
+#[cfg(not(memprof_optimised))]
+macro_rules! runtime_load {
+    ($cell:expr) => {
+        $crate::relaxed::relaxed_load!($cell)
+    };
+}
+pub(crate) use runtime_load;
+
+/// See `runtime_load!`.
+#[cfg(memprof_optimised)]
+macro_rules! runtime_store {
+    ($cell:expr, $value:expr) => {
+        $crate::relaxed::optimised_store!($cell, $value)
+    };
+}
+#[cfg(not(memprof_optimised))]
+macro_rules! runtime_store {
+    ($cell:expr, $value:expr) => {
+        $crate::relaxed::relaxed_store!($cell, $value)
+    };
+}
+pub(crate) use runtime_store;
+
 /// A relaxed load.
 #[inline(always)]
 pub(crate) fn load(cell: &AtomicU64) -> u64 {
@@ -133,6 +175,24 @@ pub(crate) fn store(cell: &AtomicU64, value: u64) {
     // SAFETY: the address of an `AtomicU64`, whose `UnsafeCell` permits
     // writes through a shared reference.
     unsafe { relaxed_store!(cell as *const AtomicU64, value) }
+}
+
+/// `load`, in code that only this crate's own build compiles (see
+/// `runtime_load!`). Unused where a call's lazy start is assembly.
+#[cfg_attr(all(memprof_asm, not(miri)), allow(dead_code))]
+#[inline(always)]
+pub(crate) fn load_in_runtime(cell: &AtomicU64) -> u64 {
+    // SAFETY: the address of an `AtomicU64`.
+    unsafe { runtime_load!(cell as *const AtomicU64) }
+}
+
+/// A signed counter as the unsigned one of the same bits, for the loads
+/// that take an `AtomicU64`.
+#[inline(always)]
+pub(crate) fn unsigned(cell: &AtomicI64) -> &AtomicU64 {
+    // SAFETY: `AtomicI64` has the size, alignment and bit validity of
+    // `AtomicU64` (an integer in an `UnsafeCell`).
+    unsafe { &*ptr::from_ref(cell).cast::<AtomicU64>() }
 }
 
 /// A relaxed load of a signed counter.
@@ -246,5 +306,12 @@ mod tests {
         }
         assert_eq!(cell.load(Ordering::Relaxed), 25);
         assert_eq!(signed.load(Ordering::Relaxed), -11);
+        assert_eq!(load_in_runtime(&cell), 25);
+        assert_eq!(load_in_runtime(unsigned(&signed)) as i64, -11);
+        // SAFETY: as above.
+        unsafe {
+            runtime_store!(at_cell, runtime_load!(at_cell) + 2);
+        }
+        assert_eq!(cell.load(Ordering::Relaxed), 27);
     }
 }

@@ -74,6 +74,7 @@
 
 use std::mem::MaybeUninit;
 use std::ptr;
+use std::sync::atomic::AtomicU64;
 
 use crate::collect::budget::{self, CallLine};
 use crate::collect::line::{call_peak, larger, line_end};
@@ -84,7 +85,9 @@ use crate::collect::switch;
 use crate::counting::held;
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
 use crate::counting::totals::{live_with, published_live_at, Block};
-use crate::relaxed::{optimised_load, optimised_store, relaxed_load, relaxed_store};
+use crate::relaxed::{
+    self, optimised_load, optimised_store, relaxed_load, relaxed_store, runtime_load, runtime_store,
+};
 use crate::unchecked;
 
 #[cfg(all(memprof_asm, not(miri)))]
@@ -215,6 +218,24 @@ macro_rules! count_occurrence {
     };
 }
 
+/// `count_entry!(core, site, first, load, store)`: what a call just
+/// started counts (see `CallCore::count_entry`), its counters read and
+/// written with the macros `load` and `store`.
+macro_rules! count_entry {
+    ($core:expr, $site:expr, $first:expr, $load:ident, $store:ident) => {
+        count_occurrence!($core, 0, $load, $store);
+        raise_mem_usage!($core, 0, $load, $store);
+        if $first != 0 && $first < $core.m.len {
+            // The signature line ran no code of its own: nothing to close.
+            count_occurrence!($core, $first, $load, $store);
+            $core.m.slot = $first;
+        }
+        if site::tracking_active() {
+            site::call_started($site);
+        }
+    };
+}
+
 /// `switch_body!(core, slot, count, load, store)`: what a probe does,
 /// its counters read and written with the macros `load` and `store` (see
 /// `CallCore::switch`).
@@ -260,7 +281,7 @@ impl CallCore {
         };
         // This start reads the thread's mark and the calls outside it.
         t.settle_lazy_calls();
-        let core = CallCore::write_start(storage, site, t, table, 0);
+        let core = CallCore::write_start(storage, site, t, table, 0, relaxed::load);
         // The call's first slice is begun here rather than by `begin_slice`.
         core.finish_start(t);
         core.count_entry(site, first);
@@ -280,7 +301,8 @@ impl CallCore {
     /// block, the table's lines and the chain link, with the signature line
     /// and the line in slot `first` counted; the rest is unwritten until
     /// `finish_lazy_starts`. For a function without a budget whose table
-    /// the thread has.
+    /// the thread has. Only `enter` calls it: it reads and writes as code
+    /// only the runtime's build compiles (`runtime_load!`).
     #[cfg(not(all(memprof_asm, not(miri))))]
     #[inline]
     pub(crate) fn start_lazily<'a>(
@@ -295,10 +317,10 @@ impl CallCore {
         } else {
             LAZY
         };
-        let core = CallCore::write_start(storage, site, t, table, flags);
+        let core = CallCore::write_start(storage, site, t, table, flags, relaxed::load_in_runtime);
         t.set_measuring(&mut core.m);
         t.lazy_start.set(Some(finish_lazy_starts));
-        core.count_entry(site, first);
+        core.count_entry_in_runtime(site, first);
         core
     }
 
@@ -308,7 +330,8 @@ impl CallCore {
     /// running slot) and the link to the call outside it. The rest stays
     /// unwritten until `finish_start`, which nothing before it reads (see
     /// "Lazy starts"): a quiet call stores a dozen words, not thirty. Not yet
-    /// linked.
+    /// linked. The block's counters are read with `load` (see
+    /// `Block::start_counts`).
     #[inline(always)]
     fn write_start<'a>(
         storage: &'a mut MaybeUninit<CallCore>,
@@ -316,9 +339,10 @@ impl CallCore {
         t: &ThreadState,
         table: &'static Table,
         flags: u32,
+        load: fn(&AtomicU64) -> u64,
     ) -> &'a mut CallCore {
         let block = t.block();
-        let net = block.net();
+        let counts = block.start_counts(load);
         // SAFETY: the slot is valid for writes and aligned; a reference to
         // a partly written `CallCore` is sound as long as no field is read
         // before it is written, and only the fields below are read before
@@ -327,7 +351,7 @@ impl CallCore {
         // write all of them; through one reference, because an
         // unoptimised build checks every dereference of a raw pointer.
         let core = unsafe { &mut *storage.as_mut_ptr() };
-        core.m.line.calls = block.calls();
+        core.m.line.calls = counts.calls;
         core.m.outer = t.measuring.get();
         core.m.slot = 0;
         core.m.len = site.len;
@@ -337,7 +361,7 @@ impl CallCore {
         core.flags = flags;
         core.lines = table.lines_ptr();
         core.block = block;
-        core.start_unpublished = block.unpublished(net);
+        core.start_unpublished = counts.unpublished;
         core.thread = t;
         core.table = table;
         core
@@ -348,16 +372,15 @@ impl CallCore {
     /// line itself), and counts in a timeline if one is on.
     #[inline(always)]
     fn count_entry(&mut self, site: &'static Site, first: u32) {
-        count_occurrence!(self, 0);
-        raise_mem_usage!(self, 0);
-        if first != 0 && first < self.m.len {
-            // The signature line ran no code of its own: nothing to close.
-            count_occurrence!(self, first);
-            self.m.slot = first;
-        }
-        if site::tracking_active() {
-            site::call_started(site);
-        }
+        count_entry!(self, site, first, relaxed_load, relaxed_store);
+    }
+
+    /// `count_entry` in code only the runtime's build compiles (see
+    /// `runtime_load!`).
+    #[cfg(not(all(memprof_asm, not(miri))))]
+    #[inline(always)]
+    fn count_entry_in_runtime(&mut self, site: &'static Site, first: u32) {
+        count_entry!(self, site, first, runtime_load, runtime_store);
     }
 
     /// Finishes a call's start from what `write_start` wrote: at once for
@@ -403,9 +426,10 @@ impl CallCore {
     /// freed since it began, so its closing line's Mem usage is all there is
     /// to account, and the mark, the watch and its table's running call are
     /// as they were.
+    /// Only `leave` calls it (see `runtime_load!`).
     #[inline]
     fn end_lazily(&mut self, t: &ThreadState) {
-        raise_mem_usage!(self, self.m.slot);
+        raise_mem_usage!(self, self.m.slot, runtime_load, runtime_store);
         t.set_measuring(self.m.outer);
         if self.flags & OUTER_LAZY == 0 {
             t.lazy_start.set(None);

@@ -537,8 +537,11 @@ unsafe fn end_holding_bytes(
     // SAFETY: the call's own record, alive while the call runs.
     let r = unsafe { &*record };
     let mut ended = Ended { retained: 0 };
+    // Read once for both passes below: only this thread writes them.
+    let touched = relaxed::load(&r.touched);
+    let len = r.len.load(Ordering::Relaxed) as u32;
     let mut total = 0i64;
-    for slot in r.touched_slots() {
+    for slot in touched_slots(touched, len) {
         let line = r.line(slot);
         let mut live = relaxed::load_signed(&line.live);
         if line.remote_freed.load(Ordering::Relaxed) != 0 {
@@ -587,7 +590,7 @@ unsafe fn end_holding_bytes(
     relaxed::store_ptr(&r.owner, ptr::null_mut());
     r.ended.store(true, Ordering::SeqCst);
     // Frees on other threads that found the call running a moment ago.
-    for slot in r.touched_slots() {
+    for slot in touched_slots(touched, len) {
         let remote = &r.line(slot).remote_freed;
         // A free adding after this load finds the call ended, and folds
         // itself in.

@@ -350,6 +350,18 @@ impl Block {
     }
 
     /// Net bytes not yet in `published_live`, given the block's net bytes.
+    /// What a call's start reads of the block, each counter read with
+    /// `load`: `relaxed::load`, or `relaxed::load_in_runtime` in code only
+    /// this crate's build compiles.
+    #[inline(always)]
+    pub(crate) fn start_counts(&self, load: fn(&AtomicU64) -> u64) -> StartCounts {
+        let net = load(&self.allocated).wrapping_sub(load(&self.freed)) as i64;
+        StartCounts {
+            calls: load(&self.calls),
+            unpublished: net.wrapping_sub(load(relaxed::unsigned(&self.published)) as i64),
+        }
+    }
+
     /// Zero for a thread counting in the shared counters: they publish at
     /// once, and its `fallback` block keeps step (`count_shared`).
     #[inline(always)]
@@ -425,6 +437,14 @@ impl Block {
             sum.bytes = sum.bytes.wrapping_add(class.bytes.load(Ordering::Relaxed));
         }
     }
+}
+
+/// What a call's start reads of its thread's block (`Block::start_counts`).
+pub(crate) struct StartCounts {
+    /// Allocator calls so far.
+    pub(crate) calls: u64,
+    /// Net bytes not yet published (`Block::unpublished`).
+    pub(crate) unpublished: i64,
 }
 
 /// The live blocks and bytes of one size class, summed over all blocks.
