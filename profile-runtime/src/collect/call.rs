@@ -301,10 +301,12 @@ impl CallCore {
     /// block, the table's lines and the chain link, with the signature line
     /// and the line in slot `first` counted; the rest is unwritten until
     /// `finish_lazy_starts`. For a function without a budget whose table
-    /// the thread has. Only `enter` calls it: it reads and writes as code
-    /// only the runtime's build compiles (`runtime_load!`).
+    /// the thread has. Only `enter` and `enter_otherwise` call it: it reads
+    /// and writes as code only the runtime's build compiles
+    /// (`runtime_load!`). Inlined in both, so that the common start makes
+    /// no call.
     #[cfg(not(all(memprof_asm, not(miri))))]
-    #[inline]
+    #[inline(always)]
     pub(crate) fn start_lazily<'a>(
         storage: &'a mut MaybeUninit<CallCore>,
         site: &'static Site,
@@ -856,28 +858,38 @@ fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site, first: u32) -
             return Call(core);
         }
     }
-    // Elsewhere a call starts lazily, unless a budget needs it whole (or
-    // its table is still to be made, the first call on the thread).
+    // Elsewhere a call starts lazily, unless a budget needs it whole. Here
+    // only when the function's table is among the thread's recent ones, the
+    // common case, which makes no call: this function then saves only the
+    // registers the start itself needs.
+    #[cfg(not(all(memprof_asm, not(miri))))]
+    if site.budget.is_none() {
+        if let Some(table) = record::recent_table(t, site) {
+            return Call(CallCore::start_lazily(storage, site, t, table, first));
+        }
+    }
+    enter_otherwise(storage, site, t, first)
+}
+
+/// `enter` for the rest: a start the assembly leaves to the Rust, a
+/// budget, or a function whose table is not among the thread's recent
+/// ones (its first call on the thread, or one of many called in turn),
+/// which starts lazily too once its table is found. Out of line, so that
+/// the common start keeps no more registers than it uses.
+#[cfg_attr(not(all(memprof_asm, not(miri))), cold)]
+#[inline(never)]
+fn enter_otherwise(
+    storage: &mut MaybeUninit<CallCore>,
+    site: &'static Site,
+    t: &ThreadState,
+    first: u32,
+) -> Call {
     #[cfg(not(all(memprof_asm, not(miri))))]
     if site.budget.is_none() {
         if let Some(table) = record::made_table(t, site) {
             return Call(CallCore::start_lazily(storage, site, t, table, first));
         }
     }
-    enter_whole(storage, site, t, first)
-}
-
-/// `enter` for a call started in full at once. Out of line, so that the
-/// lazy start keeps no more registers than it uses (it makes no call but
-/// a timeline's count).
-#[cfg_attr(not(all(memprof_asm, not(miri))), cold)]
-#[inline(never)]
-fn enter_whole(
-    storage: &mut MaybeUninit<CallCore>,
-    site: &'static Site,
-    t: &ThreadState,
-    first: u32,
-) -> Call {
     match CallCore::start(storage, site, t, first) {
         Some(core) => Call(core),
         None => Call(ptr::null_mut()),

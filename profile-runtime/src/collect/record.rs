@@ -509,13 +509,25 @@ pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static
 /// already: `table_for` without making it.
 #[inline(always)]
 pub(crate) fn made_table(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
-    let id = site.id();
-    if let Some(table) = t.recent_tables.get(id, NonNull::from(site).cast()) {
-        // SAFETY: kept from the thread's current record (see
-        // `counting/thread/recent_tables.rs`), whose tables outlive it.
-        return Some(unsafe { table.cast::<Table>().as_ref() });
+    if let Some(table) = recent_table(t, site) {
+        return Some(table);
     }
-    made_table_in_record(t, site, id)
+    made_table_in_record(t, site, site.id())
+}
+
+/// `site`'s table if it is among the calling thread's recent tables (see
+/// `counting/thread/recent_tables.rs`): `made_table`'s common case, which
+/// makes no call.
+#[inline(always)]
+pub(crate) fn recent_table(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
+    // `let .. else`, not `?`: a call in an unoptimised build.
+    #[allow(clippy::question_mark)]
+    let Some(table) = t.recent_tables.get(site.id(), NonNull::from(site).cast()) else {
+        return None;
+    };
+    // SAFETY: kept from the thread's current record, whose tables outlive
+    // it.
+    Some(unsafe { table.cast::<Table>().as_ref() })
 }
 
 /// `made_table` when the thread's recent tables do not have `site`'s: from
