@@ -453,7 +453,9 @@ impl CallCore {
         // Not through the table: one load fewer, on the path of every
         // `async` poll and closing line that finds its call by its site.
         // SAFETY: every start writes the call's `&'static Site` here.
-        unsafe { &*self.m.site.cast::<Site>() }
+        // Unchecked: a call's end reads it, and a check's panic path would
+        // make the lazy end save a register.
+        unsafe { unchecked::as_ref(self.m.site.cast::<Site>()) }
     }
 
     /// The figures of the line in `slot` (< `len`).
