@@ -886,9 +886,10 @@ fn enter_otherwise(
     t: &ThreadState,
     first: u32,
 ) -> Call {
+    // Not among the recent tables (`enter` looked): from the record.
     #[cfg(not(all(memprof_asm, not(miri))))]
     if site.budget.is_none() {
-        if let Some(table) = record::made_table(t, site) {
+        if let Some(table) = record::made_table_in_record(t, site, site.id()) {
             return Call(CallCore::start_lazily(storage, site, t, table, first));
         }
     }

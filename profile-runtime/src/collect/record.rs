@@ -534,7 +534,11 @@ pub(crate) fn recent_table(t: &ThreadState, site: &'static Site) -> Option<&'sta
 /// the record, kept there for the next call.
 #[cold]
 #[inline(never)]
-fn made_table_in_record(t: &ThreadState, site: &'static Site, id: u64) -> Option<&'static Table> {
+pub(crate) fn made_table_in_record(
+    t: &ThreadState,
+    site: &'static Site,
+    id: u64,
+) -> Option<&'static Table> {
     let record = current(t);
     if record as usize != 0 {
         // SAFETY: a thread's record lives as long as the process (or, for

@@ -349,7 +349,6 @@ impl Block {
         bump(&self.reallocations, 1);
     }
 
-    /// Net bytes not yet in `published_live`, given the block's net bytes.
     /// What a call's start reads of the block, each counter read with
     /// `load`: `relaxed::load`, or `relaxed::load_in_runtime` in code only
     /// this crate's build compiles.
@@ -362,6 +361,7 @@ impl Block {
         }
     }
 
+    /// Net bytes not yet in `published_live`, given the block's net bytes.
     /// Zero for a thread counting in the shared counters: they publish at
     /// once, and its `fallback` block keeps step (`count_shared`).
     #[inline(always)]
