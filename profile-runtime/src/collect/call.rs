@@ -82,7 +82,7 @@ use crate::collect::probe::Probe;
 use crate::collect::record::{self, LineFigures, Record, Table};
 use crate::collect::site::{self, Site};
 use crate::collect::switch;
-use crate::counting::held;
+use crate::counting::held::{self, LiveRecord};
 use crate::counting::thread::{this_thread, with_thread, Counters, Measurement, ThreadState};
 use crate::counting::totals::{live_with, published_live_at, Block};
 use crate::relaxed::{
@@ -495,6 +495,14 @@ impl CallCore {
     /// next poll of an `async` call) continues it.
     #[inline]
     pub(crate) fn end_slice(&mut self, t: &ThreadState) {
+        self.end_slice_with::<false>(t);
+    }
+
+    /// `end_slice`; `CALL_ENDS`: the slice is a synchronous call's only
+    /// one, which ends the call, and its busy part is inlined (one call and
+    /// its saved registers fewer) and carries nothing to a next slice.
+    #[inline(always)]
+    fn end_slice_with<const CALL_ENDS: bool>(&mut self, t: &ThreadState) {
         if quiet_since!(self, self.m.slice.calls) && self.flags == 0 {
             // The common case: nothing allocated or freed in the whole
             // slice. The running line's Mem usage may have moved; nothing
@@ -506,6 +514,8 @@ impl CallCore {
             t.set_high_raw(self.m.entry_high);
             self.note_slice_end(t);
             self.unlink(t);
+        } else if CALL_ENDS {
+            self.end_busy_slice_with::<true>(t);
         } else {
             self.end_busy_slice(t);
         }
@@ -514,7 +524,18 @@ impl CallCore {
     /// `end_slice` when the thread allocated or freed during it.
     #[inline(never)]
     fn end_busy_slice(&mut self, t: &ThreadState) {
-        self.close_part_of_line(t);
+        self.end_busy_slice_with::<false>(t);
+    }
+
+    /// `end_busy_slice`'s body; `CALL_ENDS` as in `end_slice_with`: the
+    /// running line then closes for good rather than in part.
+    #[inline(always)]
+    fn end_busy_slice_with<const CALL_ENDS: bool>(&mut self, t: &ThreadState) {
+        if CALL_ENDS {
+            self.close_line(t);
+        } else {
+            self.close_part_of_line(t);
+        }
         // The line's measurement starts afresh here: at the counters now
         // (but for a poisoned `calls`, which no figure uses), with the
         // thread's mark at their net bytes.
@@ -571,12 +592,25 @@ impl CallCore {
     /// what it holds, in no figure but Live at exit).
     #[inline]
     pub(crate) fn finish(&mut self, t: Option<&ThreadState>) {
+        self.finish_with::<false>(t);
+    }
+
+    /// `finish`, with the end of the call's record inlined when
+    /// `HOLDING_INLINED` (the end of a synchronous call).
+    #[inline(always)]
+    fn finish_with<const HOLDING_INLINED: bool>(&mut self, t: Option<&ThreadState>) {
         let site = self.site();
         if site::tracking_active() {
             site::call_finished(site);
         }
         let retained = match t {
-            Some(t) if self.m.held as usize != 0 => self.end_holding(t),
+            Some(t) if self.m.held as usize != 0 => {
+                if HOLDING_INLINED {
+                    self.end_holding_inlined(t)
+                } else {
+                    self.end_holding(t)
+                }
+            }
             _ => 0,
         };
         if let Some(budget) = site.budget {
@@ -599,9 +633,25 @@ impl CallCore {
     /// retained.
     #[inline(never)]
     fn end_holding(&mut self, t: &ThreadState) -> u64 {
+        self.end_holding_inlined(t)
+    }
+
+    /// `end_holding`'s body: the common end, a record that holds nothing,
+    /// inline; the rest out of line (`end_retaining`).
+    #[inline(always)]
+    fn end_holding_inlined(&mut self, t: &ThreadState) -> u64 {
         // SAFETY: the table outlives the call (see `line`).
         let table = unsafe { &*self.table };
         table.note_call_peak(self.call_peak, &self.m);
+        match held::end_if_empty(t, &mut self.m) {
+            None => 0,
+            Some(record) => self.end_retaining(t, record),
+        }
+    }
+
+    /// `end_holding` for a record that may still hold bytes.
+    #[inline(never)]
+    fn end_retaining(&mut self, t: &ThreadState, record: *mut LiveRecord) -> u64 {
         // The enclosing call on `t` (this one has unlinked itself), and the
         // enclosing call of the same function, which in direct recursion is
         // the same one.
@@ -616,10 +666,11 @@ impl CallCore {
         let lines = self.lines;
         let len = self.m.len;
         let call_lines = self.call_lines;
-        // SAFETY: both run this call on `t`, and nothing else borrows them
-        // while it ends.
+        // SAFETY: the call's own record, just taken from its measurement;
+        // both run this call on `t`, and nothing else borrows them while it
+        // ends.
         let ended = unsafe {
-            held::end(t, &mut self.m, parent, same, |slot, bytes| {
+            held::end_holding_bytes(t, record, parent, same, |slot, bytes| {
                 if slot < len {
                     // SAFETY: as in `line`.
                     LineFigures::add(&(*lines.add(slot as usize)).retained, bytes);
@@ -932,8 +983,8 @@ fn leave(core: *mut CallCore) {
 /// lazily started one keeps no more registers than it uses.
 #[inline(never)]
 fn leave_whole(core: &mut CallCore, t: &ThreadState) {
-    core.end_slice(t);
-    core.finish(Some(t));
+    core.end_slice_with::<true>(t);
+    core.finish_with::<true>(Some(t));
 }
 
 /// Finishes starting the lazily started calls on `t`'s chain (see "Lazy

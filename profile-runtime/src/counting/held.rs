@@ -219,6 +219,8 @@ pub(crate) fn record_of(t: &ThreadState, m: &mut Measurement) -> *mut LiveRecord
     m.held
 }
 
+/// A record for a call of `len` lines of `site` on its owner `t`: a
+/// released one of its class, the common case, which makes no call.
 #[cold]
 #[inline(never)]
 fn make(t: &ThreadState, len: u32, site: *const ()) -> *mut LiveRecord {
@@ -226,13 +228,28 @@ fn make(t: &ThreadState, len: u32, site: *const ()) -> *mut LiveRecord {
     if class as usize >= CLASSES {
         return ptr::null_mut();
     }
-    let record = match take_free(t, class) {
-        Some(record) => record,
-        None => match new_record(class) {
-            Some(record) => record,
-            None => return ptr::null_mut(),
-        },
+    let Some(record) = take_free(t, class) else {
+        return make_new(t, len, site, class);
     };
+    start_record(record, t, len, site);
+    record
+}
+
+/// `make` when no released record of the class is left: a new one, or
+/// null when the system allocator refuses it.
+#[cold]
+#[inline(never)]
+fn make_new(t: &ThreadState, len: u32, site: *const (), class: u8) -> *mut LiveRecord {
+    let Some(record) = new_record(class) else {
+        return ptr::null_mut();
+    };
+    start_record(record, t, len, site);
+    record
+}
+
+/// Writes what a record made for a new call starts with.
+#[inline(always)]
+fn start_record(record: *mut LiveRecord, t: &ThreadState, len: u32, site: *const ()) {
     // SAFETY: a released record (or a new one), which nothing else writes:
     // its blocks are all freed, and it is on no free list now.
     let r = unsafe { &*record };
@@ -253,7 +270,6 @@ fn make(t: &ThreadState, len: u32, site: *const ()) -> *mut LiveRecord {
     relaxed::store_ptr(&r.owner, ptr::from_ref(t).cast_mut());
     r.ended.store(false, Ordering::Relaxed);
     r.released.store(false, Ordering::Release);
-    record
 }
 
 /// A new record, listed, from the system allocator.
@@ -484,50 +500,43 @@ pub(crate) struct Ended {
     pub(crate) retained: u64,
 }
 
-/// Ends the call measured by `m` on its owner `t`: each line's retained
-/// bytes go to `retained(slot, bytes)`, and what the call still holds to
-/// the running line of `parent` (the enclosing call on this thread, or
-/// null), and, for recursion, to `same` (the enclosing running call of the
-/// same function, or null) as bytes it must not count again. Pointers, not
-/// references: in direct recursion the two are the same call.
-///
-/// # Safety
-/// `parent` and `same` are null or running calls' measurements on `t`
-/// (not `m`), which nothing else borrows while this runs.
+/// Ends the record of the call measured by `m` on its owner `t` when it
+/// holds nothing, the common case: every block the call made is gone,
+/// freed on this thread. Otherwise returns the record, which the caller
+/// ends with `end_holding_bytes`.
 #[inline(always)]
-pub(crate) unsafe fn end(
-    t: &ThreadState,
-    m: &mut Measurement,
-    parent: *mut Measurement,
-    same: *mut Measurement,
-    retained: impl FnMut(u32, u64),
-) -> Ended {
+pub(crate) fn end_if_empty(t: &ThreadState, m: &mut Measurement) -> Option<*mut LiveRecord> {
     let record = m.held;
     m.held = ptr::null_mut();
     if record.is_null() {
-        return Ended { retained: 0 };
+        return None;
     }
     // SAFETY: the call's own record, alive while the call runs.
     let r = unsafe { &*record };
     if relaxed::load_signed(&r.held_total) == 0 && r.remote_total.load(Ordering::SeqCst) == 0 {
-        // The common case: every block the call made is gone, freed on
-        // this thread (each line's `live` is then zero). A free on another
-        // thread would have added to `remote_total` first.
+        // Each line's `live` is then zero. A free on another thread would
+        // have added to `remote_total` first.
         relaxed::store_ptr(&r.owner, ptr::null_mut());
         release(Some(t), record);
-        return Ended { retained: 0 };
+        return None;
     }
-    // SAFETY: the caller's promise.
-    unsafe { end_holding_bytes(t, record, parent, same, retained) }
+    Some(record)
 }
 
-/// `end` for a call whose record may still hold bytes. Out of line, so
-/// that the common end keeps no more registers than it uses.
+/// Ends `record`, the record of a call on its owner `t` that may still
+/// hold bytes (`end_if_empty` returned it): each line's retained bytes go
+/// to `retained(slot, bytes)`, and what the call still holds to the
+/// running line of `parent` (the enclosing call on this thread, or null),
+/// and, for recursion, to `same` (the enclosing running call of the same
+/// function, or null) as bytes it must not count again. Pointers, not
+/// references: in direct recursion the two are the same call.
 ///
 /// # Safety
-/// As for `end`; `record` is the call's own, taken from its measurement.
+/// `record` is the call's own, taken from its measurement; `parent` and
+/// `same` are null or running calls' measurements on `t` (not the call's),
+/// which nothing else borrows while this runs.
 #[inline(never)]
-unsafe fn end_holding_bytes(
+pub(crate) unsafe fn end_holding_bytes(
     t: &ThreadState,
     record: *mut LiveRecord,
     parent: *mut Measurement,
@@ -751,6 +760,25 @@ unsafe impl Sync for LiveRecord {}
 mod tests {
     use super::*;
     use crate::counting::thread::{this_thread, Counters};
+
+    /// What a call's end does with its record: `end_if_empty`, then
+    /// `end_holding_bytes` for a record that holds bytes.
+    ///
+    /// # Safety
+    /// As for `end_holding_bytes`, with `m` the call's measurement.
+    unsafe fn end(
+        t: &ThreadState,
+        m: &mut Measurement,
+        parent: *mut Measurement,
+        same: *mut Measurement,
+        retained: impl FnMut(u32, u64),
+    ) -> Ended {
+        match end_if_empty(t, m) {
+            None => Ended { retained: 0 },
+            // SAFETY: the caller's promise.
+            Some(record) => unsafe { end_holding_bytes(t, record, parent, same, retained) },
+        }
+    }
 
     /// A call's measurement of `len` lines, with no record yet, running
     /// line `slot`.

@@ -188,12 +188,16 @@ unsafe fn write_header(ptr: *mut u8, holder: Option<Holder>) {
 }
 
 // The functions generic over the inner allocator (`allocate`,
-// `allocate_tracked`, `deallocate`) do little but call it: the bookkeeping
-// around each call is in plain `#[inline]` functions, which an optimised
-// build inlines as before and an unoptimised crate calls in this crate's
-// build (optimised when `profile.dev.package.memprof-runtime` is, as
-// README suggests); generic code is compiled in the crate that installs the
-// allocator, at its optimisation level.
+// `allocate_tracked`, `deallocate`) do little but call it: generic code is
+// compiled in the crate that installs the allocator, at its optimisation
+// level, and so is every `#[inline]` function it calls. The bookkeeping
+// around each call is therefore in functions that are `#[inline]` in
+// release, where LLVM inlines them, and out of line with debug assertions,
+// where the installing crate is most likely unoptimised: they are then
+// compiled once, in this crate's build, which README's setting optimises
+// (unoptimised copies in the user's crate were 660 instructions an
+// allocation and free there). Each says "See the allocator's bookkeeping"
+// above its two attributes.
 
 /// How `allocate` makes a block: the inner block's layout and where the
 /// block starts in it (0: no header).
@@ -206,7 +210,9 @@ struct Plan<'a> {
 
 /// Plans an allocation of `layout` on the calling thread; `None` when the
 /// block with its header would not fit in the address space.
-#[inline]
+// See the allocator's bookkeeping (above `Plan`).
+#[cfg_attr(not(debug_assertions), inline)]
+#[cfg_attr(debug_assertions, inline(never))]
 fn plan(layout: Layout) -> Option<Plan<'static>> {
     let t = this_thread();
     let holder = t.and_then(holder);
@@ -233,7 +239,9 @@ fn plan(layout: Layout) -> Option<Plan<'static>> {
 ///
 /// # Safety
 /// `base` is a live inner block of `plan.inner_layout`.
-#[inline]
+// See the allocator's bookkeeping (above `Plan`).
+#[cfg_attr(not(debug_assertions), inline)]
+#[cfg_attr(debug_assertions, inline(never))]
 unsafe fn made(plan: &Plan<'_>, base: *mut u8, size: usize) -> *mut u8 {
     if let Some(t) = plan.t {
         totals::counting(t).alloc(size);
@@ -296,7 +304,9 @@ pub(crate) unsafe fn allocate_tracked<A: GlobalAlloc>(
 
 /// The inner block of a common tracked block of `layout` by `t` (aligned to
 /// 8 or less, counting not suspended), or `None` for `allocate` to plan.
-#[inline]
+// See the allocator's bookkeeping (above `Plan`).
+#[cfg_attr(not(debug_assertions), inline)]
+#[cfg_attr(debug_assertions, inline(never))]
 fn tracked_inner_layout(t: &ThreadState, layout: Layout) -> Option<Layout> {
     let size = layout.size();
     if t.suspended.get() != 0 || layout.align() > TAGGED_ALIGN || size > MAX_TRACKED {
@@ -313,7 +323,9 @@ fn tracked_inner_layout(t: &ThreadState, layout: Layout) -> Option<Layout> {
 /// # Safety
 /// `base` is a live inner block of `tracked_inner_layout`, made on `t`
 /// while a profiled call runs on it.
-#[inline]
+// See the allocator's bookkeeping (above `Plan`).
+#[cfg_attr(not(debug_assertions), inline)]
+#[cfg_attr(debug_assertions, inline(never))]
 unsafe fn tracked_made(t: &ThreadState, base: *mut u8, size: usize) -> *mut u8 {
     // Settles the calls started lazily, before the measurement is read.
     totals::counting(t).alloc(size);
@@ -390,7 +402,9 @@ pub(crate) unsafe fn deallocate<A: GlobalAlloc>(inner: &A, ptr: *mut u8, layout:
 ///
 /// # Safety
 /// `GlobalAlloc::dealloc`'s contract, for a block that may have a header.
-#[inline]
+// See the allocator's bookkeeping (above `Plan`).
+#[cfg_attr(not(debug_assertions), inline)]
+#[cfg_attr(debug_assertions, inline(never))]
 unsafe fn let_go_block(ptr: *mut u8, layout: Layout) -> (*mut u8, Layout) {
     let t = this_thread();
     if let Some(t) = t {

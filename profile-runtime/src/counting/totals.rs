@@ -615,6 +615,9 @@ pub(crate) fn own_block(t: &ThreadState) -> Option<Counting<'_>> {
 /// Where the calling thread counts, on any path. The first call on a thread
 /// claims a block; until that has finished (it may allocate), the thread
 /// counts in the shared counters.
+// See the allocator's bookkeeping (`tagged.rs`).
+#[cfg_attr(not(debug_assertions), inline)]
+#[cfg_attr(debug_assertions, inline(never))]
 pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
     // Every count but the fast path's (open only while no profiled call
     // runs) comes here first: calls started lazily are finished first.
@@ -647,6 +650,9 @@ fn ready_to_count(t: &ThreadState) {
 /// Counts a free by `t` on any path, publishing the thread's net bytes if
 /// they fell enough (before the block is freed: this is not the fast
 /// path, which frees first).
+// See the allocator's bookkeeping (`tagged.rs`).
+#[cfg_attr(not(debug_assertions), inline)]
+#[cfg_attr(debug_assertions, inline(never))]
 pub(crate) fn count_free(t: &ThreadState, size: usize) {
     let c = counting(t);
     if c.dealloc(size) {
