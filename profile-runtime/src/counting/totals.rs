@@ -620,9 +620,14 @@ pub(crate) fn own_block(t: &ThreadState) -> Option<Counting<'_>> {
 #[cfg_attr(debug_assertions, inline(never))]
 pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
     // Every count but the fast path's (open only while no profiled call
-    // runs) comes here first: calls started lazily are finished first.
-    if t.lazy_start.get().is_some() || ptr::eq(t.counters.get(), &UNCLAIMED) {
-        ready_to_count(t);
+    // runs) comes here first: calls started lazily are finished first,
+    // called straight from here (the first allocation in a profiled call
+    // comes here with one).
+    if let Some(finish) = t.lazy_start.get() {
+        finish(t);
+    }
+    if ptr::eq(t.counters.get(), &UNCLAIMED) {
+        first_count(t);
     }
     Counting {
         thread: t,
@@ -633,18 +638,14 @@ pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
     }
 }
 
-/// `counting`'s rare cases, out of line in one function so that the common
-/// one saves no register: calls started lazily to finish (see
-/// `ThreadState::lazy_start`), or a thread's first allocation.
+/// `counting` on a thread's first allocation, out of line so that the
+/// common case saves no register: the thread claims a block.
 #[cold]
 #[inline(never)]
-fn ready_to_count(t: &ThreadState) {
-    t.settle_lazy_calls();
-    if ptr::eq(t.counters.get(), &UNCLAIMED) {
-        // Only an allocation served by an `Alloc` comes here first.
-        INSTALLED.store(true, Ordering::Relaxed);
-        claim(t);
-    }
+fn first_count(t: &ThreadState) {
+    // Only an allocation served by an `Alloc` comes here first.
+    INSTALLED.store(true, Ordering::Relaxed);
+    claim(t);
 }
 
 /// Counts a free by `t` on any path, publishing the thread's net bytes if
