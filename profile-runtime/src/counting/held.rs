@@ -500,10 +500,11 @@ pub(crate) struct Ended {
     pub(crate) retained: u64,
 }
 
-/// Ends the record of the call measured by `m` on its owner `t` when it
-/// holds nothing, the common case: every block the call made is gone,
-/// freed on this thread. Otherwise returns the record, which the caller
-/// ends with `end_holding_bytes`.
+/// Takes the record of the call measured by `m` on its owner `t`, and ends
+/// it when it holds nothing, the common case: every block the call made is
+/// gone, freed on this thread. `None` then, and for a call without a
+/// record; otherwise the record, which the caller ends with
+/// `end_holding_bytes`.
 #[inline(always)]
 pub(crate) fn end_if_empty(t: &ThreadState, m: &mut Measurement) -> Option<*mut LiveRecord> {
     let record = m.held;

@@ -393,14 +393,22 @@ impl ThreadState {
         }
     }
 
+    /// `settle_lazy_calls` with the finishing call made in place: for the
+    /// allocator's counting, where the first allocation inside a lazily
+    /// started call comes with one.
+    #[inline(always)]
+    pub(crate) fn settle_lazy_calls_in_place(&self) {
+        if let Some(finish) = self.lazy_start.get() {
+            finish(self);
+        }
+    }
+
     /// `settle_lazy_calls` when there are some: out of line, so that the
     /// allocator's paths that test for them keep their registers.
     #[cold]
     #[inline(never)]
     fn finish_lazy_calls(&self) {
-        if let Some(finish) = self.lazy_start.get() {
-            finish(self);
-        }
+        self.settle_lazy_calls_in_place();
     }
 
     /// Makes `m` the innermost running call's measurement (null: none).

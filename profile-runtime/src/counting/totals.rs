@@ -620,12 +620,8 @@ pub(crate) fn own_block(t: &ThreadState) -> Option<Counting<'_>> {
 #[cfg_attr(debug_assertions, inline(never))]
 pub(crate) fn counting(t: &ThreadState) -> Counting<'_> {
     // Every count but the fast path's (open only while no profiled call
-    // runs) comes here first: calls started lazily are finished first,
-    // called straight from here (the first allocation in a profiled call
-    // comes here with one).
-    if let Some(finish) = t.lazy_start.get() {
-        finish(t);
-    }
+    // runs) comes here first: calls started lazily are finished first.
+    t.settle_lazy_calls_in_place();
     if ptr::eq(t.counters.get(), &UNCLAIMED) {
         first_count(t);
     }
