@@ -493,9 +493,11 @@ pub(crate) fn current(t: &ThreadState) -> *const Record {
     t.collector().cast::<Record>()
 }
 
-/// `site`'s table in the calling thread's current record: the fast path of
-/// every call's start. `None` when the system allocator refused memory for
-/// a new one, and the call then records nothing.
+/// `site`'s table in the calling thread's current record, made if need be:
+/// for a call started in full, or an `async` call's slice (a lazy start
+/// looks among the recent tables itself, `call.rs`'s `enter`). `None` when
+/// the system allocator refused memory for a new one, and the call then
+/// records nothing.
 #[inline(always)]
 pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
     // `if let`, not `or_else`: a closure is a call in an unoptimised build.
@@ -508,7 +510,7 @@ pub(crate) fn table_for(t: &ThreadState, site: &'static Site) -> Option<&'static
 /// `site`'s table in the calling thread's current record if it has one
 /// already: `table_for` without making it.
 #[inline(always)]
-pub(crate) fn made_table(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
+fn made_table(t: &ThreadState, site: &'static Site) -> Option<&'static Table> {
     if let Some(table) = recent_table(t, site) {
         return Some(table);
     }
