@@ -5,3 +5,4 @@
 pub(crate) mod render;
 pub(crate) mod sampler;
 pub(crate) mod settings;
+mod svg;

@@ -1,135 +1,15 @@
-//! The timeline as a plot (SVG, drawn with plotters) or as data (JSON): pure
-//! functions of the recorded timeline, so tests compare their output.
+//! The timeline as a plot (SVG) or as data (JSON): pure functions of the
+//! recorded timeline, so tests compare their output.
 
 use std::fmt::Write;
 
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-
 use crate::json_string::push_string;
-use crate::timeline::sampler::{Span, Timeline};
-use crate::units::{auto_unit, format_bytes, Unit};
+use crate::timeline::sampler::Timeline;
+use crate::timeline::svg;
 
-/// Colours of function spans, in first-call order (wrapping).
-const PALETTE: [RGBColor; 6] = [
-    RGBColor(230, 120, 20),
-    RGBColor(40, 160, 60),
-    RGBColor(200, 40, 120),
-    RGBColor(120, 80, 200),
-    RGBColor(20, 150, 170),
-    RGBColor(170, 140, 20),
-];
-
-/// The heap over time as an SVG document: live heap bytes against time,
-/// each profiled function's calls as a shaded span with a bracket and its
-/// name, axes with units, and a title with the program name and peak.
+/// The heap over time as an SVG document (see `svg.rs`).
 pub(crate) fn render_svg(timeline: &Timeline) -> String {
-    let mut svg = String::new();
-    if let Err(error) = draw(timeline, &mut svg) {
-        // Drawing into a string fails only on a plotting bug; say so in the
-        // document rather than write nothing.
-        svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text x=\"10\" y=\"20\">memprof: the \
-             timeline could not be drawn: {}</text></svg>\n",
-            escape(&error.to_string())
-        );
-    }
-    svg
-}
-
-fn draw(timeline: &Timeline, svg: &mut String) -> Result<(), Box<dyn std::error::Error>> {
-    let peak = timeline.peak();
-    // The y axis is in the unit the peak is shown in.
-    let (unit, scale) = auto_unit(u128::from(peak));
-    let scale = scale as f64;
-    let end_ms = timeline
-        .samples
-        .last()
-        .map_or(1.0, |s| s.t_ns as f64 / 1e6)
-        .max(timeline.interval.as_secs_f64() * 1e3);
-    let y_max = (peak as f64 / scale * 1.25).max(1.0);
-    let spans = timeline.spans();
-    let title = format!(
-        "{}: live heap over time (peak {})",
-        timeline.program,
-        format_bytes(i128::from(peak), Unit::Auto, 1)
-    );
-    {
-        let root = SVGBackend::with_string(svg, (1000, 500)).into_drawing_area();
-        root.fill(&WHITE)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(42)
-            .y_label_area_size(72)
-            .build_cartesian_2d(0f64..end_ms, 0f64..y_max)?;
-        chart
-            .configure_mesh()
-            .x_desc("time since the first profiled call (ms)")
-            .y_desc(format!("live heap ({unit})"))
-            .light_line_style(WHITE.mix(0.0))
-            .draw()?;
-
-        // One band near the top per function, for its brackets and names.
-        let band = y_max * 0.045;
-        for (index, name) in timeline.functions.iter().enumerate() {
-            let color = PALETTE[index % PALETTE.len()];
-            let mine: Vec<&Span> = spans.iter().filter(|s| s.function == index).collect();
-            if mine.is_empty() {
-                continue;
-            }
-            let top = y_max - band * (index as f64 + 1.0);
-            chart.draw_series(mine.iter().map(|s| {
-                let (a, b) = (s.start_ns as f64 / 1e6, s.end_ns as f64 / 1e6);
-                Rectangle::new([(a, 0.0), (b, top)], color.mix(0.12).filled())
-            }))?;
-            chart.draw_series(mine.iter().map(|s| {
-                let (a, b) = (s.start_ns as f64 / 1e6, s.end_ns as f64 / 1e6);
-                PathElement::new(
-                    vec![
-                        (a, top - band * 0.5),
-                        (a, top),
-                        (b, top),
-                        (b, top - band * 0.5),
-                    ],
-                    color.stroke_width(2),
-                )
-            }))?;
-            // The name at the first span: from its start, or ending at its
-            // end when it starts near the right edge (so it is not cut off).
-            chart.draw_series(mine.iter().take(1).map(|s| {
-                let start = s.start_ns as f64 / 1e6;
-                let (x, h_pos) = if start > end_ms * 0.7 {
-                    (s.end_ns as f64 / 1e6, HPos::Right)
-                } else {
-                    (start, HPos::Left)
-                };
-                let font = ("sans-serif", 13)
-                    .into_font()
-                    .color(&color)
-                    .pos(Pos::new(h_pos, VPos::Bottom));
-                Text::new(name.clone(), (x, top + band * 0.15), font)
-            }))?;
-        }
-
-        // No legend box: the axis names the line, and each bracket its
-        // function; a box would cover brackets or the line somewhere.
-        chart.draw_series(LineSeries::new(
-            timeline
-                .samples
-                .iter()
-                .map(|s| (s.t_ns as f64 / 1e6, s.live as f64 / scale)),
-            BLUE.stroke_width(2),
-        ))?;
-        root.present()?;
-    }
-    Ok(())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    svg::plot(timeline)
 }
 
 /// The timeline as JSON: the samples (time in ns, live bytes, indices of
@@ -185,7 +65,7 @@ fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::timeline::sampler::Sample;
+    use crate::timeline::sampler::{Sample, Span};
     use std::time::Duration;
 
     fn sample_timeline() -> Timeline {
