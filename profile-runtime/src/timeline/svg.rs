@@ -288,6 +288,37 @@ mod tests {
     }
 
     #[test]
+    fn a_generic_function_name_leaves_the_document_well_formed() {
+        use crate::timeline::sampler::Sample;
+        let timeline = Timeline {
+            program: "a<b>".into(),
+            interval: std::time::Duration::from_millis(1),
+            functions: vec!["<Vec<u8> as Extend<&u8>>::extend".into()],
+            samples: vec![
+                Sample {
+                    t_ns: 0,
+                    live: 64,
+                    active: 1,
+                },
+                Sample {
+                    t_ns: 1_000_000,
+                    live: 0,
+                    active: 0,
+                },
+            ],
+        };
+        let svg = plot(&timeline);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(texts.contains(&"<Vec<u8> as Extend<&u8>>::extend"));
+        assert!(texts.contains(&"a<b>: live heap over time (peak 64 B)"));
+    }
+
+    #[test]
     fn values_map_into_the_plot_area() {
         let area = Area {
             x_max: 10.0,
