@@ -108,6 +108,10 @@ const LAZY: u32 = 8;
 /// With `LAZY`: a call started lazily ran this one, so the thread's
 /// `lazy_start` stays set when this one ends.
 const OUTER_LAZY: u32 = 16;
+/// With `LAZY`: the call counted itself among its site's running calls (a
+/// timeline is recorded), and its lazy end uncounts it. A call started in
+/// full asks the site layer at both ends instead.
+const TRACKED: u32 = 32;
 
 /// How a probe counts an occurrence of the line it switches to. Plain
 /// numbers, not an enum: comparing them is one instruction even in an
@@ -218,20 +222,17 @@ macro_rules! count_occurrence {
     };
 }
 
-/// `count_entry!(core, site, first, load, store)`: what a call just
-/// started counts (see `CallCore::count_entry`), its counters read and
-/// written with the macros `load` and `store`.
+/// `count_entry!(core, first, load, store)`: what a call just started
+/// counts in its table (see `CallCore::count_entry`), its counters read
+/// and written with the macros `load` and `store`.
 macro_rules! count_entry {
-    ($core:expr, $site:expr, $first:expr, $load:ident, $store:ident) => {
+    ($core:expr, $first:expr, $load:ident, $store:ident) => {
         count_occurrence!($core, 0, $load, $store);
         raise_mem_usage!($core, 0, $load, $store);
         if $first != 0 && $first < $core.m.len {
             // The signature line ran no code of its own: nothing to close.
             count_occurrence!($core, $first, $load, $store);
             $core.m.slot = $first;
-        }
-        if site::tracking_active() {
-            site::call_started($site);
         }
     };
 }
@@ -284,7 +285,10 @@ impl CallCore {
         let core = CallCore::write_start(storage, site, t, table, 0, relaxed::load);
         // The call's first slice is begun here rather than by `begin_slice`.
         core.finish_start(t);
-        core.count_entry(site, first);
+        core.count_entry(first);
+        if site::tracking_active() {
+            site::call_started(site);
+        }
         // Not `is_some`: a call in an unoptimised build.
         #[allow(clippy::redundant_pattern_matching)]
         if let Some(_) = site.budget {
@@ -322,7 +326,7 @@ impl CallCore {
         let core = CallCore::write_start(storage, site, t, table, flags, relaxed::load_in_runtime);
         t.set_measuring(&mut core.m);
         t.lazy_start.set(Some(finish_lazy_starts));
-        core.count_entry_in_runtime(site, first);
+        core.count_entry_in_runtime(first);
         core
     }
 
@@ -370,19 +374,19 @@ impl CallCore {
     }
 
     /// A call just started counts its signature line (whose Mem usage it
-    /// raises), starts the line in slot `first` running (0: the signature
-    /// line itself), and counts in a timeline if one is on.
+    /// raises) and starts the line in slot `first` running (0: the
+    /// signature line itself).
     #[inline(always)]
-    fn count_entry(&mut self, site: &'static Site, first: u32) {
-        count_entry!(self, site, first, relaxed_load, relaxed_store);
+    fn count_entry(&mut self, first: u32) {
+        count_entry!(self, first, relaxed_load, relaxed_store);
     }
 
     /// `count_entry` in code only the runtime's build compiles (see
     /// `runtime_load!`).
     #[cfg(not(all(memprof_asm, not(miri))))]
     #[inline(always)]
-    fn count_entry_in_runtime(&mut self, site: &'static Site, first: u32) {
-        count_entry!(self, site, first, runtime_load, runtime_store);
+    fn count_entry_in_runtime(&mut self, first: u32) {
+        count_entry!(self, first, runtime_load, runtime_store);
     }
 
     /// Finishes a call's start from what `write_start` wrote: at once for
@@ -436,7 +440,7 @@ impl CallCore {
         if self.flags & OUTER_LAZY == 0 {
             t.lazy_start.set(None);
         }
-        if site::tracking_active() {
+        if self.flags & TRACKED != 0 {
             site::call_finished(self.site());
         }
     }
@@ -914,7 +918,9 @@ fn enter(storage: &mut MaybeUninit<CallCore>, site: &'static Site, first: u32) -
     // Elsewhere a call starts lazily, unless a budget needs it whole. Here
     // only when the function's table is among the thread's recent ones, the
     // common case, which makes no call: this function then saves only the
-    // registers the start itself needs.
+    // registers the start itself needs. No table is kept there while calls
+    // are tracked (`site::calls_may_keep_recent_tables`), so this start
+    // makes no test for it.
     #[cfg(not(all(memprof_asm, not(miri))))]
     if site.budget.is_none() {
         if let Some(table) = record::recent_table(t, site) {
@@ -937,11 +943,17 @@ fn enter_otherwise(
     t: &ThreadState,
     first: u32,
 ) -> Call {
-    // Not among the recent tables (`enter` looked): from the record.
+    // Not among the recent tables (`enter` looked): from the record, where
+    // every call of a tracked process starts, and counts itself.
     #[cfg(not(all(memprof_asm, not(miri))))]
     if site.budget.is_none() {
         if let Some(table) = record::made_table_in_record(t, site, site.id()) {
-            return Call(CallCore::start_lazily(storage, site, t, table, first));
+            let core = CallCore::start_lazily(storage, site, t, table, first);
+            if site::tracking_active() {
+                site::call_started(site);
+                core.flags |= TRACKED;
+            }
+            return Call(core);
         }
     }
     match CallCore::start(storage, site, t, first) {

@@ -23,7 +23,7 @@ use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicPtr, AtomicU64, Ordering};
 
 use crate::collect::call::CallCore;
-use crate::collect::site::Site;
+use crate::collect::site::{self, Site};
 use crate::counting::held;
 use crate::counting::thread::{suspended, Local, Measurement, ThreadState};
 use crate::counting::totals::settle;
@@ -533,7 +533,8 @@ pub(crate) fn recent_table(t: &ThreadState, site: &'static Site) -> Option<&'sta
 }
 
 /// `made_table` when the thread's recent tables do not have `site`'s: from
-/// the record, kept there for the next call.
+/// the record, kept there for the next call unless calls are tracked
+/// (`site::calls_may_keep_recent_tables`).
 #[cold]
 #[inline(never)]
 pub(crate) fn made_table_in_record(
@@ -548,8 +549,10 @@ pub(crate) fn made_table_in_record(
         // An unregistered site's id is above every index: no table.
         let table = unsafe { &*record }.own_table(id);
         if let Some(table) = NonNull::new(table.cast_mut()) {
-            t.recent_tables
-                .put(id, NonNull::from(site).cast(), table.cast());
+            if site::calls_may_keep_recent_tables() {
+                t.recent_tables
+                    .put(id, NonNull::from(site).cast(), table.cast());
+            }
             // SAFETY: as above.
             return Some(unsafe { table.as_ref() });
         }

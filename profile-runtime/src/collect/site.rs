@@ -66,7 +66,11 @@ static HEAD: AtomicPtr<Site> = AtomicPtr::new(ptr::null_mut());
 /// assembly of an unoptimised runtime (`call/quiet.rs`), which names it.
 pub(crate) static TRACK_ACTIVE: AtomicU64 = AtomicU64::new(0);
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+/// Taken by the process's first call, which runs `first_call`.
 static FIRST_CALL: AtomicBool = AtomicBool::new(false);
+/// Set once `first_call` has run: whether calls are tracked
+/// (`TRACK_ACTIVE`) is then settled for the rest of the process.
+static FIRST_CALL_DONE: AtomicBool = AtomicBool::new(false);
 
 impl Site {
     #[doc(hidden)]
@@ -157,6 +161,7 @@ impl Site {
         }
         if !FIRST_CALL.swap(true, Ordering::AcqRel) {
             (self.first_call)();
+            FIRST_CALL_DONE.store(true, Ordering::Release);
         }
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         self.order.store(id, Ordering::Relaxed);
@@ -229,6 +234,17 @@ pub(crate) fn track_active() {
 #[inline(always)]
 pub(crate) fn tracking_active() -> bool {
     relaxed::load(&TRACK_ACTIVE) != 0
+}
+
+/// Whether a thread may keep a function's table among its recent ones,
+/// where a call's common start finds it (`record::recent_table`). Not
+/// while calls are tracked, so that the common start and end need no test
+/// for it: every call of a tracked process starts from the thread's record
+/// instead, and counts itself there. Nor before the process's first call
+/// has settled whether calls are tracked: a thread whose first call races
+/// it starts its calls from its record meanwhile.
+pub(crate) fn calls_may_keep_recent_tables() -> bool {
+    FIRST_CALL_DONE.load(Ordering::Acquire) && !tracking_active()
 }
 
 /// A call of `site` started (while calls are tracked).
