@@ -41,7 +41,9 @@ fn main() {
         Ok("burst") => {
             let other = std::thread::spawn(burst);
             let x = burst() ^ other.join().unwrap();
-            std::thread::sleep(Duration::from_millis(30));
+            // A pause far longer than the sampling interval, so that even a
+            // late sample after the burst comes before `later` starts.
+            std::thread::sleep(Duration::from_millis(100));
             println!("{}", x as usize + later());
         }
         Ok(other) => panic!("unknown scenario {other}"),

@@ -110,7 +110,9 @@ const LAZY: u32 = 8;
 const OUTER_LAZY: u32 = 16;
 /// With `LAZY`: the call counted itself among its site's running calls (a
 /// timeline is recorded), and its lazy end uncounts it. A call started in
-/// full asks the site layer at both ends instead.
+/// full, or whose lazy start was finished, asks the site layer at its end
+/// instead, as at its start (the same answer, unless the process's first
+/// call, on another thread, settled it in between).
 const TRACKED: u32 = 32;
 
 /// How a probe counts an occurrence of the line it switches to. Plain
