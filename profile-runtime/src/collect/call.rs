@@ -77,7 +77,7 @@ use std::ptr;
 use std::sync::atomic::AtomicU64;
 
 use crate::collect::budget::{self, CallLine};
-use crate::collect::line::{call_peak, larger, line_end};
+use crate::collect::line::{call_peak, entry_starts_line, larger, line_end};
 use crate::collect::probe::Probe;
 use crate::collect::record::{self, LineFigures, Record, Table};
 use crate::collect::site::{self, Site};
@@ -231,7 +231,7 @@ macro_rules! count_entry {
     ($core:expr, $first:expr, $load:ident, $store:ident) => {
         count_occurrence!($core, 0, $load, $store);
         raise_mem_usage!($core, 0, $load, $store);
-        if $first != 0 && $first < $core.m.len {
+        if entry_starts_line($first, $core.m.len) {
             // The signature line ran no code of its own: nothing to close.
             count_occurrence!($core, $first, $load, $store);
             $core.m.slot = $first;

@@ -35,6 +35,19 @@ pub(crate) fn larger(a: i64, b: i64) -> i64 {
     }
 }
 
+/// Whether a call entering with the line in slot `first` running starts
+/// that line (`first != 0 && first < len`; 0 is the signature line, which
+/// the entry counts anyway), as one compare: a branch fewer on every call.
+/// `len` is at least 1 (`Site::new`).
+///
+/// With `len` 3 (signature, body, closing brace): `first` 1 starts the body
+/// line; 0 leaves the signature line running; 3, beyond the function,
+/// starts nothing.
+#[inline(always)]
+pub(crate) fn entry_starts_line(first: u32, len: u32) -> bool {
+    first.wrapping_sub(1) < len.wrapping_sub(1)
+}
+
 /// What one line did, from its start to now, on one thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LineEnd {
@@ -99,6 +112,23 @@ mod tests {
             freed,
             allocs,
             calls: allocs,
+        }
+    }
+
+    #[test]
+    fn an_entry_starts_a_line_of_the_body_only() {
+        assert!(entry_starts_line(1, 3));
+        assert!(entry_starts_line(2, 3));
+        assert!(!entry_starts_line(0, 3));
+        assert!(!entry_starts_line(3, 3));
+        assert!(!entry_starts_line(u32::MAX, 3));
+        // A one-line function: the signature is all there is.
+        assert!(!entry_starts_line(0, 1));
+        assert!(!entry_starts_line(1, 1));
+        for len in 1..=66 {
+            for first in 0..=67 {
+                assert_eq!(entry_starts_line(first, len), first != 0 && first < len);
+            }
         }
     }
 

@@ -26,7 +26,7 @@ pub struct Site {
     pub(crate) first_line: u32,
     /// The function's source, from its first line to its closing brace.
     pub(crate) source: &'static str,
-    /// Number of source lines, and so of per-line figures.
+    /// Number of source lines, and so of per-line figures: at least 1.
     pub(crate) len: u32,
     /// The function's memory budget, if it has one.
     pub(crate) budget: Option<&'static Budget>,
@@ -86,6 +86,12 @@ impl Site {
         body_in_closure: bool,
         first_call: fn(),
     ) -> Self {
+        // A function has at least its signature's line, which a call's
+        // start counts (`line::entry_starts_line` relies on it).
+        assert!(
+            len >= 1,
+            "memprof: a profiled function has at least one line"
+        );
         Site {
             path,
             module,
