@@ -1,5 +1,6 @@
-//! References made from raw pointers without the checks that a build with
-//! debug assertions puts on every dereference written in this crate.
+//! References (and `NonNull`s) made from raw pointers without the checks
+//! that a build with debug assertions puts on every dereference written in
+//! this crate.
 //!
 //! Why: with debug assertions (a `cargo test` profile, README's setting
 //! that optimises the runtime alone, memchr's optimised test profile),
@@ -12,6 +13,19 @@
 
 use std::ptr::NonNull;
 
+/// `NonNull::new_unchecked(pointer)`, without its test for null with debug
+/// assertions (nor, in any build, `NonNull::new`'s branch).
+///
+/// # Safety
+///
+/// `pointer` is not null.
+#[inline(always)]
+pub(crate) unsafe fn non_null<T>(pointer: *mut T) -> NonNull<T> {
+    // SAFETY: `NonNull<T>` has the layout of `*mut T`, and the caller
+    // promises the pointer is not null.
+    unsafe { std::mem::transmute::<*mut T, NonNull<T>>(pointer) }
+}
+
 /// `&*pointer`, unchecked.
 ///
 /// # Safety
@@ -20,11 +34,8 @@ use std::ptr::NonNull;
 /// mutates for `'a`.
 #[inline(always)]
 pub(crate) unsafe fn as_ref<'a, T>(pointer: *const T) -> &'a T {
-    // SAFETY: `NonNull<T>` has the layout of `*const T`, and the caller
-    // promises the pointer is not null; the rest is the caller's promise.
-    // A transmute, not `NonNull::new_unchecked`, which checks for null
-    // with debug assertions.
-    unsafe { std::mem::transmute::<*const T, NonNull<T>>(pointer).as_ref() }
+    // SAFETY: the caller promises what `non_null` and `as_ref` need.
+    unsafe { non_null(pointer.cast_mut()).as_ref() }
 }
 
 /// `&mut *pointer`, unchecked.
@@ -36,7 +47,7 @@ pub(crate) unsafe fn as_ref<'a, T>(pointer: *const T) -> &'a T {
 #[inline(always)]
 pub(crate) unsafe fn as_mut<'a, T>(pointer: *mut T) -> &'a mut T {
     // SAFETY: as in `as_ref`.
-    unsafe { std::mem::transmute::<*mut T, NonNull<T>>(pointer).as_mut() }
+    unsafe { non_null(pointer).as_mut() }
 }
 
 #[cfg(test)]
@@ -52,5 +63,7 @@ mod tests {
             assert_eq!(*as_ref(&raw const value), 42);
         }
         assert_eq!(value, 42);
+        // SAFETY: a live local's address is not null.
+        assert_eq!(unsafe { non_null(&raw mut value) }.as_ptr(), &raw mut value);
     }
 }

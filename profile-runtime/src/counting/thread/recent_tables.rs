@@ -21,6 +21,7 @@
 use std::ptr::NonNull;
 
 use super::Local;
+use crate::unchecked;
 
 /// How many functions' tables are kept: ids are handed out in the order
 /// functions are first called, so a program's first 64 never collide.
@@ -55,10 +56,9 @@ impl RecentTables {
         // An empty entry's site is null, which `site` is not.
         if entry.site == site.as_ptr().cast_const() {
             // SAFETY: an entry with a site was written by `put`, whose table
-            // is not null; `NonNull<()>` has the layout of `*mut ()`. Not
-            // `NonNull::new`, whose test for null is a branch more on every
-            // call's start.
-            Some(unsafe { std::mem::transmute::<*mut (), NonNull<()>>(entry.table.cast_mut()) })
+            // is not null. Not `NonNull::new`, whose test for null is a
+            // branch more on every call's start.
+            Some(unsafe { unchecked::non_null(entry.table.cast_mut()) })
         } else {
             None
         }
