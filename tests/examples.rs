@@ -12,7 +12,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use common::Figures;
+use common::{json_function as function, Figures};
 
 /// The path of an example's binary, built by `cargo test` beside this test.
 fn example_binary(name: &str) -> PathBuf {
@@ -64,15 +64,6 @@ fn line<'a>(function: &'a Value, text: &str) -> &'a Value {
         .iter()
         .find(|l| l["contents"].as_str().unwrap().contains(text))
         .unwrap_or_else(|| panic!("no line containing {text:?}"))
-}
-
-fn function<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == name)
-        .unwrap_or_else(|| panic!("no function {name}"))
 }
 
 #[test]

@@ -65,12 +65,7 @@ fn an_async_fn_holding_a_buffer_across_an_await() {
     );
 
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
-    let holds = json["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "held_while_suspended::holds")
-        .unwrap();
+    let holds = common::json_function(&json, "held_while_suspended::holds");
     let lines = holds["lines"].as_array().unwrap();
     let first_await = lines
         .iter()

@@ -2,6 +2,10 @@
 
 use memprof::{report, RenderOptions, Unit};
 
+mod common;
+
+use common::json_function;
+
 memprof::install!();
 
 #[memprof::profile]
@@ -28,12 +32,7 @@ fn json_parses_and_matches_the_table() {
     let table = r.to_table(&options);
 
     let f = r.function("mixed").unwrap();
-    let jf = json["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|j| j["name"] == "json_matches_table::mixed")
-        .unwrap();
+    let jf = json_function(&json, "json_matches_table::mixed");
     assert_eq!(jf["file"], "tests/json_matches_table.rs");
     assert_eq!(jf["calls"], 1);
     assert_eq!(jf["future_size"], serde_json::Value::Null);

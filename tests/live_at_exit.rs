@@ -85,12 +85,7 @@ fn leaked_and_freed_on_another_thread() {
         "{leaks}"
     );
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
-    let leaks = json["functions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == "live_at_exit::leaks")
-        .unwrap();
+    let leaks = common::json_function(&json, "live_at_exit::leaks");
     let line = leaks["lines"]
         .as_array()
         .unwrap()

@@ -5,6 +5,7 @@
 
 #[path = "common/child.rs"]
 mod child;
+mod common;
 
 use std::time::Duration;
 
@@ -112,12 +113,7 @@ fn a_function_called_in_a_burst_is_marked_only_during_it() {
     }
 
     let calls = |name: &str| {
-        report["functions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["name"] == name)
-            .unwrap()["calls"]
+        common::json_function(&report, name)["calls"]
             .as_u64()
             .unwrap()
     };

@@ -19,6 +19,16 @@ pub fn stats(report: &Report, function: &str, text: &str) -> LineStats {
         .unwrap_or_else(|| panic!("line {text:?} never ran in\n{}", report))
 }
 
+/// The entry of the function `name` in a JSON report.
+pub fn json_function<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no function {name}"))
+}
+
 /// The line number of the first line of `source` (a test file's
 /// `include_str!`) containing `text`.
 pub fn line_in(source: &str, text: &str) -> u32 {
