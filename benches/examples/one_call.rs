@@ -25,6 +25,10 @@ fn main() {
             "loop" => memprof_bench::arithmetic_profiled(std::hint::black_box(100)),
             "loop-plain" => memprof_bench::arithmetic(std::hint::black_box(100)),
             "churn" => memprof_bench::churn_profiled(std::hint::black_box(1_000)) as u64,
+            // The timed workload's one long call, whose map has stopped
+            // growing for most of its rounds.
+            "churn-long" => memprof_bench::churn_profiled(std::hint::black_box(200_000)) as u64,
+            "churn-long-plain" => memprof_bench::churn(std::hint::black_box(200_000)) as u64,
             "word" => memprof_bench::word_index_profiled(&text).len() as u64,
             "word-plain" => memprof_bench::word_index(&text).len() as u64,
             "churn-plain" => memprof_bench::churn(std::hint::black_box(1_000)) as u64,
