@@ -1,7 +1,7 @@
 //! A timeline's spans end when the calls end: a function called many times
-//! over, on two threads, is marked only while those calls run, and its
-//! figures are the same as without a timeline. Runs this binary again as a
-//! child, which writes the timeline at exit.
+//! over, on two threads, is marked only while those calls run, and the
+//! report counts every call of it. Runs this binary again as a child,
+//! which writes the timeline at exit.
 
 #[path = "common/child.rs"]
 mod child;
