@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{stats, Figures};
+use common::{closing, stats, Figures};
 use memprof::capture;
 
 memprof::install!();
@@ -65,4 +65,50 @@ fn a_nested_function_named_like_its_parent_is_told_apart() {
         ["items_in_bodies::outer", "items_in_bodies::outer::outer"]
     );
     assert_eq!(r.function("outer::outer").unwrap().calls, 1);
+}
+
+// Only nested items, as hashbrown's `assert_covariance` (a compile-time
+// check of variance): no line of the body runs, so a call counts on its
+// signature and closing brace alone.
+#[memprof::profile]
+fn only_items() {
+    #[allow(dead_code)]
+    #[memprof::profile]
+    fn shorten<'a>(v: Vec<&'static str>) -> Vec<&'a str> {
+        v
+    }
+    struct Unit;
+    impl Unit {
+        #[allow(dead_code)]
+        fn size() -> usize {
+            std::mem::size_of::<Self>()
+        }
+    }
+}
+
+#[test]
+fn a_body_of_nested_items_alone_is_profiled() {
+    let ((), r) = capture(only_items);
+    let f = r.function("items_in_bodies::only_items").unwrap();
+    assert_eq!(f.calls, 1);
+    let lines_run: Vec<&str> = f
+        .lines
+        .iter()
+        .filter(|line| line.stats.is_some())
+        .map(|line| line.contents.trim())
+        .collect();
+    assert_eq!(lines_run, ["fn only_items() {", "}"]);
+    let one_occurrence = Figures {
+        occurrences: 1,
+        ..Figures::default()
+    };
+    assert_eq!(
+        Figures::of(stats(&r, "only_items", "fn only_items() {")),
+        one_occurrence
+    );
+    assert_eq!(
+        Figures::of(closing(&r, "items_in_bodies::only_items")),
+        one_occurrence
+    );
+    assert!(r.function("only_items::shorten").is_none());
 }

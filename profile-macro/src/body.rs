@@ -194,17 +194,36 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     Ok(())
 }
 
-/// The statements in `block`, at any depth (closures and `async` blocks
-/// included), that the user wrote in the function's lines.
+/// The statements in `block`, at any depth (closures, `async` blocks and
+/// items another macro generated included), that the user wrote in the
+/// function's lines and that `Probes` would give a probe if it looked there.
+/// An item, or a macro call that declares items, never gets one, and the
+/// statements of an item the user wrote are that item's own: a body of
+/// nested items alone (hashbrown's `assert_covariance`) has none.
 fn statements_in(block: &Block, source: &FnSource) -> usize {
     struct Counter<'a> {
         source: &'a FnSource,
         count: usize,
     }
+    impl Counter<'_> {
+        fn in_body(&self, span: Span) -> bool {
+            let line = span.start().line;
+            line > self.source.first_line && line <= self.source.close_line
+        }
+    }
     impl<'ast> Visit<'ast> for Counter<'_> {
+        fn visit_item(&mut self, item: &'ast syn::Item) {
+            if !self.in_body(item.span()) {
+                syn::visit::visit_item(self, item);
+            }
+        }
         fn visit_stmt(&mut self, stmt: &'ast Stmt) {
-            let line = stmt.span().start().line;
-            if line > self.source.first_line && line <= self.source.close_line {
+            let runs = match stmt {
+                Stmt::Item(_) => false,
+                Stmt::Macro(m) => !declares_items(&m.mac),
+                _ => true,
+            };
+            if runs && self.in_body(stmt.span()) {
                 self.count += 1;
             }
             syn::visit::visit_stmt(self, stmt);
@@ -565,4 +584,60 @@ fn contains_impl_trait(ty: &syn::Type) -> bool {
     let mut finder = Finder(false);
     finder.visit_type(ty);
     finder.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `statements_in` of the block `body`, whose function's signature is
+    /// on the block's first line.
+    fn statements(body: &str) -> usize {
+        let block: Block = syn::parse_str(body).expect("a block");
+        let source = FnSource {
+            first_line: 1,
+            close_line: body.lines().count(),
+            text: String::new(),
+        };
+        statements_in(&block, &source)
+    }
+
+    #[test]
+    fn nested_items_written_in_the_body_count_nothing() {
+        let only_items = "{
+            fn shorten<'a>(v: Vec<&'static str>) -> Vec<&'a str> {
+                v
+            }
+            struct Unit;
+            thread_local! { static X: u8 = const { 0 }; }
+        }";
+        assert_eq!(statements(only_items), 0);
+        let items_and_a_line = "{
+            fn one() -> u8 {
+                1
+            }
+            let two = one() + 1;
+        }";
+        assert_eq!(statements(items_and_a_line), 1);
+    }
+
+    #[test]
+    fn closures_and_items_another_macro_generated_are_looked_into() {
+        // The closure's statement is the user's, where no probe goes.
+        let closure = "{
+            let f = || {
+                1
+            };
+        }";
+        assert_eq!(statements(closure), 2);
+        // An item that starts on the signature's line is none the user
+        // wrote in the body: another macro put the body's lines in it.
+        let moved = "{ fn inner() -> usize {
+                let v = 1;
+                v
+            }
+            inner()
+        }";
+        assert_eq!(statements(moved), 3);
+    }
 }

@@ -1,7 +1,7 @@
-//! An attribute macro that rewrites a function's body the way some do:
-//! into a closure it calls, where `#[memprof::profile]` written below it
-//! cannot measure lines. The tests check that this is an error naming the
-//! fix, not a silent one-row table.
+//! Attribute macros that rewrite a function's body the way some do: into a
+//! closure it calls, or into a function of its own, where
+//! `#[memprof::profile]` written below them cannot measure lines. The tests
+//! check that this is an error naming the fix, not a silent one-row table.
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -16,5 +16,19 @@ pub fn into_closure(_args: TokenStream, item: TokenStream) -> TokenStream {
         syn::ReturnType::Type(_, ty) => quote!(#ty),
     };
     func.block = syn::parse_quote!({ (move || -> #output #block)() });
+    quote!(#func).into()
+}
+
+/// `fn f() -> R { body }` becomes `fn f() -> R { fn inner() -> R { body }
+/// inner() }` (for a function without parameters).
+#[proc_macro_attribute]
+pub fn into_inner_fn(_args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut func: syn::ItemFn = syn::parse(item).expect("a function");
+    let block = &func.block;
+    let output = &func.sig.output;
+    func.block = syn::parse_quote!({
+        fn inner() #output #block
+        inner()
+    });
     quote!(#func).into()
 }
