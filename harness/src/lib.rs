@@ -69,9 +69,27 @@ fn first_token_after_attributes(tokens: TokenStream) -> Option<(usize, usize)> {
     Some((start.line, start.column))
 }
 
+/// Whether a function is `const`, or names the keyword in an attribute that
+/// may make it so (generic-array's `#[rustversion::attr(since(1.83),
+/// const)]`): `#[memprof::profile]` refuses the one and leaves the other as
+/// written in a block, so neither gets the attribute of its own.
+fn is_or_may_be_const(sig: &syn::Signature, attrs: &[syn::Attribute]) -> bool {
+    fn names_const(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            TokenTree::Ident(ident) => ident == "const" || ident == "const_fn",
+            TokenTree::Group(group) => names_const(group.stream()),
+            _ => false,
+        })
+    }
+    sig.constness.is_some()
+        || attrs
+            .iter()
+            .any(|attr| !attr.path().is_ident("doc") && names_const(attr.meta.to_token_stream()))
+}
+
 impl<'ast> Visit<'ast> for Finder {
     fn visit_item_fn(&mut self, item: &'ast ItemFn) {
-        if item.sig.constness.is_none() {
+        if !is_or_may_be_const(&item.sig, &item.attrs) {
             self.mark(item);
         }
         visit::visit_item_fn(self, item);
@@ -81,7 +99,7 @@ impl<'ast> Visit<'ast> for Finder {
         let has_method = item
             .items
             .iter()
-            .any(|i| matches!(i, ImplItem::Fn(f) if f.sig.constness.is_none()));
+            .any(|i| matches!(i, ImplItem::Fn(f) if !is_or_may_be_const(&f.sig, &f.attrs)));
         if has_method {
             self.mark(item);
         }
@@ -96,7 +114,7 @@ impl<'ast> Visit<'ast> for Finder {
 
     fn visit_item_trait(&mut self, item: &'ast ItemTrait) {
         let has_default = item.items.iter().any(
-            |i| matches!(i, TraitItem::Fn(f) if f.default.is_some() && f.sig.constness.is_none()),
+            |i| matches!(i, TraitItem::Fn(f) if f.default.is_some() && !is_or_may_be_const(&f.sig, &f.attrs)),
         );
         if has_default {
             self.mark(item);

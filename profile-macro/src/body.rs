@@ -1,7 +1,7 @@
 // The transform of one function: its statics, the call around its body,
 // and the marker that moves attribution to the closing brace.
 
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
@@ -63,7 +63,8 @@ pub(crate) struct Function {
 // closure holding a borrow of `self` could not. The body stays in the
 // function's own frame where a closure would change what it means: under
 // `#[track_caller]` (`Location::caller()`), with an `impl Trait` return
-// type (see `returns_impl_trait`), and where another attribute macro
+// type (see `returns_impl_trait`), where a repeat expression's length is a
+// macro's (see `repeats_by_macro`), and where another attribute macro
 // rewrote it.
 //
 // An `async fn`'s body runs in its future instead:
@@ -100,7 +101,8 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
     let in_closure = !in_future
         && !nested
         && !tracks_caller(&func.attrs)
-        && !returns_impl_trait(&func.sig.output);
+        && !returns_impl_trait(&func.sig.output)
+        && !repeats_by_macro(&user_block);
     let statics = statics(&source, args, span, &site, in_closure || in_future);
 
     // Parameters are the function's own only when nothing rewrote it.
@@ -256,6 +258,55 @@ fn prepend(block: &mut Block, tokens: TokenStream) {
     block
         .stmts
         .insert(0, Stmt::Item(syn::Item::Verbatim(tokens)));
+}
+
+/// Whether `block` may hold a repeat expression with a macro in its length,
+/// as memoffset's `assert_eq!([0; offset_of!(Foo, b)].len(), 4)`. In a
+/// closure, rustc takes such a length for one that may depend on the
+/// closure's generic parameters and warns (`const_evaluatable_unchecked`, a
+/// future-incompatibility lint, rust-lang/rust#76200) where the function's
+/// own frame draws nothing; `core::mem::offset_of!` does it, and any macro
+/// may expand to it. Read from the tokens, since the repeat is often inside
+/// another macro's arguments, which syn leaves unparsed: any `[..; ..]`
+/// whose length calls a macro (an array type too, which only keeps the body
+/// in the frame for nothing).
+fn repeats_by_macro(block: &Block) -> bool {
+    fn calls_macro(tokens: TokenStream) -> bool {
+        let mut bang = false;
+        for tree in tokens {
+            match tree {
+                TokenTree::Punct(p) => bang = p.as_char() == '!',
+                TokenTree::Group(g) => {
+                    if bang || calls_macro(g.stream()) {
+                        return true;
+                    }
+                    bang = false;
+                }
+                _ => bang = false,
+            }
+        }
+        false
+    }
+    fn scan(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|tree| {
+            let TokenTree::Group(g) = tree else {
+                return false;
+            };
+            if g.delimiter() == Delimiter::Bracket {
+                let mut trees = g.stream().into_iter();
+                let before_semicolon = trees
+                    .by_ref()
+                    .take_while(|t| !matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+                    .count();
+                let length: TokenStream = trees.collect();
+                if !length.is_empty() && before_semicolon > 0 && calls_macro(length) {
+                    return true;
+                }
+            }
+            scan(g.stream())
+        })
+    }
+    scan(quote!(#block))
 }
 
 /// Whether the function carries `#[track_caller]`.
@@ -619,6 +670,20 @@ mod tests {
             let two = one() + 1;
         }";
         assert_eq!(statements(items_and_a_line), 1);
+    }
+
+    #[test]
+    fn a_repeat_length_made_by_a_macro_is_found() {
+        let found = |body: &str| repeats_by_macro(&syn::parse_str(body).expect("a block"));
+        assert!(found("{ [0u8; core::mem::offset_of!(Foo, b)].len() }"));
+        assert!(found("{ let f = || [0u8; { 1 + offset_of!(Foo, b) }]; }"));
+        assert!(!found("{ [0u8; core::mem::size_of::<Foo>()].len() }"));
+        assert!(!found("{ let v = vec![0u8; 4]; [v.len(); 2] }"));
+        assert!(!found("{ const N: usize = offset_of!(Foo, b); [0u8; N] }"));
+        assert!(found("{ assert_eq!([0; offset_of!(Foo, b)].len(), 4); }"));
+        assert!(found("{ m!([0; { memoffset::offset_of!(Foo, b) }]) }"));
+        assert!(!found("{ assert_eq!([0; 4].len(), 4); }"));
+        assert!(!found("{ #[allow(unused)] let a = [f(); 3]; }"));
     }
 
     #[test]

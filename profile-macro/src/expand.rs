@@ -1,7 +1,7 @@
 // The transform of an item: a function, an `impl` block, a trait, or an
 // inline module.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Attribute, ImplItem, Item, ItemFn, TraitItem};
@@ -83,16 +83,45 @@ fn profile_item(item: TokenStream, args: &Args) -> syn::Result<TokenStream> {
 }
 
 fn reject_const(func: &ItemFn) -> syn::Result<()> {
-    match &func.sig.constness {
-        Some(constness) => Err(syn::Error::new(
+    if let Some(constness) = &func.sig.constness {
+        return Err(syn::Error::new(
             constness.span,
             format!(
                 "memprof: a `const fn` cannot be profiled (it may run at compile time, where \
                  there is no allocator to count); {SUPPORTED}"
             ),
-        )),
-        None => Ok(()),
+        ));
     }
+    if let Some(attr) = func.attrs.iter().find(|attr| may_make_const(attr)) {
+        return Err(syn::Error::new_spanned(
+            attr,
+            format!(
+                "memprof: this attribute may make the function a `const fn`, which cannot be \
+                 profiled (it may run at compile time, where there is no allocator to count); \
+                 {SUPPORTED}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a function is `const`, or may be made so by an attribute macro
+/// that runs after ours: one that names the keyword, as generic-array's
+/// `#[rustversion::attr(since(1.83), const)]`, or the `const_fn` crate's.
+/// In an `impl` block or a module, such a function is left as written.
+fn is_or_may_be_const(sig: &syn::Signature, attrs: &[Attribute]) -> bool {
+    sig.constness.is_some() || attrs.iter().any(may_make_const)
+}
+
+fn may_make_const(attr: &Attribute) -> bool {
+    fn names_const(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            TokenTree::Ident(ident) => ident == "const" || ident == "const_fn",
+            TokenTree::Group(group) => names_const(group.stream()),
+            _ => false,
+        })
+    }
+    !attr.path().is_ident("doc") && names_const(attr.meta.to_token_stream())
 }
 
 // Input:  #[attrs] fn f(..) { .. }
@@ -133,7 +162,7 @@ fn as_written_and_instrumented(original: TokenStream, instrumented: impl ToToken
 
 /// Whether a trait item is a default method to profile.
 fn profiled_trait_item(item: &TraitItem) -> bool {
-    matches!(item, TraitItem::Fn(f) if f.default.is_some() && f.sig.constness.is_none())
+    matches!(item, TraitItem::Fn(f) if f.default.is_some() && !is_or_may_be_const(&f.sig, &f.attrs))
 }
 
 // Input:  impl T for S { fn a(..) { .. } const fn b() {} }
@@ -143,7 +172,8 @@ fn profile_impl(mut block: syn::ItemImpl, args: &Args) -> syn::Result<syn::ItemI
     for item in block.items {
         match item {
             ImplItem::Fn(method)
-                if method.sig.constness.is_none() && !has_own_profile(&method.attrs) =>
+                if !is_or_may_be_const(&method.sig, &method.attrs)
+                    && !has_own_profile(&method.attrs) =>
             {
                 let mut function = Function {
                     attrs: method.attrs,
@@ -207,7 +237,7 @@ fn profile_mod(mut module: syn::ItemMod, args: &Args) -> syn::Result<syn::ItemMo
     let mut profiled = Vec::with_capacity(items.len());
     for item in items {
         let item = match item {
-            Item::Fn(f) if f.sig.constness.is_none() && !has_own_profile(&f.attrs) => {
+            Item::Fn(f) if !is_or_may_be_const(&f.sig, &f.attrs) && !has_own_profile(&f.attrs) => {
                 Item::Fn(profile_fn(f, args)?)
             }
             Item::Impl(i) if !has_own_profile(&i.attrs) => Item::Impl(profile_impl(i, args)?),

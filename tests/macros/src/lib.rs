@@ -32,3 +32,14 @@ pub fn into_inner_fn(_args: TokenStream, item: TokenStream) -> TokenStream {
     });
     quote!(#func).into()
 }
+
+/// `#[attr(const)] fn f()` becomes `const fn f()`, as
+/// `#[rustversion::attr(since(1.83), const)]` does on a new enough rustc.
+#[proc_macro_attribute]
+pub fn attr(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut func: syn::ImplItemFn = syn::parse(item).expect("a function");
+    if args.to_string() == "const" {
+        func.sig.constness = Some(Default::default());
+    }
+    quote!(#func).into()
+}

@@ -1,6 +1,8 @@
 // `#[profile]` on a whole `impl` block and on a trait: every method with a
-// body is profiled and named with its type; `const fn` members are left
-// alone and stay usable in const contexts.
+// body is profiled and named with its type; `const fn` members, and those
+// another attribute makes `const` (generic-array's
+// `#[rustversion::attr(since(1.83), const)]`), are left alone and stay
+// usable in const contexts.
 #![deny(warnings)]
 
 memprof::install!();
@@ -13,6 +15,11 @@ struct Stack<T> {
 impl<T: Clone> Stack<T> {
     const fn capacity_hint() -> usize {
         16
+    }
+
+    #[memprof_test_macros::attr(const)]
+    fn made_const() -> usize {
+        Self::capacity_hint() * 2
     }
 
     fn new() -> Self {
@@ -49,6 +56,7 @@ impl<T: Clone> Stack<T> {
 }
 
 const HINT: usize = Stack::<u8>::capacity_hint();
+const MADE: usize = Stack::<u8>::made_const();
 
 #[memprof::profile]
 trait Describe {
@@ -79,6 +87,7 @@ fn main() {
     assert_eq!(s.describe(), "<stack>");
     assert_eq!(Box::new(s).into_boxed(), [1, 2]);
     assert_eq!(HINT, 16);
+    assert_eq!(MADE, 32);
     let mut other = Stack::<u8>::new();
     other.push(7);
     assert_eq!(other.by_value(), 1);
