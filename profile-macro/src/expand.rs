@@ -113,6 +113,8 @@ fn is_or_may_be_const(sig: &syn::Signature, attrs: &[Attribute]) -> bool {
     sig.constness.is_some() || attrs.iter().any(may_make_const)
 }
 
+/// Whether an attribute names `const` (or is `const_fn`) anywhere in its
+/// path and arguments; a doc comment's text is not read.
 fn may_make_const(attr: &Attribute) -> bool {
     fn names_const(tokens: TokenStream) -> bool {
         tokens.into_iter().any(|tree| match tree {
