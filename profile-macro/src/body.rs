@@ -12,7 +12,9 @@ use crate::args::{self, Args};
 use crate::opt_level;
 use crate::params;
 use crate::probes;
-use crate::probes::{declares_items, respan_ends, site_fn, statement_attributes, Probes};
+use crate::probes::{
+    declares_items, declares_only_items, respan_ends, site_fn, statement_attributes, Probes,
+};
 use crate::source::{FnParts, FnSource};
 use crate::spans::first_token_span;
 use crate::stacked;
@@ -208,9 +210,9 @@ fn statements_in(block: &Block, source: &FnSource) -> usize {
         count: usize,
     }
     impl Counter<'_> {
+        /// On a line of the body: a slot past the signature's (0).
         fn in_body(&self, span: Span) -> bool {
-            let line = span.start().line;
-            line > self.source.first_line && line <= self.source.close_line
+            self.source.slot(span).is_some_and(|slot| slot > 0)
         }
     }
     impl<'ast> Visit<'ast> for Counter<'_> {
@@ -220,12 +222,7 @@ fn statements_in(block: &Block, source: &FnSource) -> usize {
             }
         }
         fn visit_stmt(&mut self, stmt: &'ast Stmt) {
-            let runs = match stmt {
-                Stmt::Item(_) => false,
-                Stmt::Macro(m) => !declares_items(&m.mac),
-                _ => true,
-            };
-            if runs && self.in_body(stmt.span()) {
+            if !declares_only_items(stmt) && self.in_body(stmt.span()) {
                 self.count += 1;
             }
             syn::visit::visit_stmt(self, stmt);

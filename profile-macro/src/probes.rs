@@ -77,9 +77,10 @@ impl Probes<'_> {
 
     /// The probe before `stmt`, if it gets one.
     fn probe_before(&mut self, stmt: &Stmt) -> Option<Stmt> {
+        if declares_only_items(stmt) {
+            return None;
+        }
         let function = match stmt {
-            Stmt::Item(_) => return None,
-            Stmt::Macro(m) if declares_items(&m.mac) => return None,
             // A `while` counts itself in its condition (see below).
             Stmt::Expr(Expr::While(w), _) if !has_let(&w.cond) => return None,
             // A `for` is counted by its iterator; the statement probe only
@@ -226,6 +227,16 @@ fn has_let(cond: &Expr) -> bool {
         Expr::Let(_) => true,
         Expr::Binary(b) => has_let(&b.left) || has_let(&b.right),
         Expr::Paren(p) => has_let(&p.expr),
+        _ => false,
+    }
+}
+
+/// Whether a statement only declares items (an item, or a macro call that
+/// declares them): nothing runs there, so it gets no probe.
+pub(crate) fn declares_only_items(stmt: &Stmt) -> bool {
+    match stmt {
+        Stmt::Item(_) => true,
+        Stmt::Macro(m) => declares_items(&m.mac),
         _ => false,
     }
 }
