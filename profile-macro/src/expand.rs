@@ -139,6 +139,7 @@ fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<ItemFn> {
     Ok(ItemFn {
         attrs: function.attrs,
         vis: function.vis,
+        modifiers: func.modifiers,
         sig: function.sig,
         block: Box::new(function.block),
     })
@@ -187,7 +188,7 @@ fn profile_impl(mut block: syn::ItemImpl, args: &Args) -> syn::Result<syn::ItemI
                 items.push(ImplItem::Fn(syn::ImplItemFn {
                     attrs: function.attrs,
                     vis: function.vis,
-                    defaultness: method.defaultness,
+                    modifiers: method.modifiers,
                     sig: function.sig,
                     block: function.block,
                 }));
@@ -218,6 +219,7 @@ fn profile_trait(mut tr: syn::ItemTrait, args: &Args) -> syn::Result<syn::ItemTr
                 body::instrument(&mut function, args)?;
                 items.push(TraitItem::Fn(syn::TraitItemFn {
                     attrs: function.attrs,
+                    modifiers: method.modifiers,
                     sig: function.sig,
                     default: Some(function.block),
                     semi_token: None,
@@ -305,7 +307,7 @@ fn not_an_item(item: TokenStream) -> syn::Error {
     }
     if let Ok(closure) = syn::parse2::<syn::ExprClosure>(item.clone()) {
         return syn::Error::new(
-            closure.or1_token.span(),
+            closure.inputs_begin.span(),
             format!("memprof: cannot profile a closure; {SUPPORTED}"),
         );
     }

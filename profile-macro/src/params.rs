@@ -20,7 +20,7 @@
 use proc_macro2::{Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::visit_mut::{self, VisitMut};
-use syn::{Attribute, Block, FnArg, Pat, PatIdent, Signature, Type};
+use syn::{Attribute, Block, FnArg, Pat, PatIdent, ReceiverKind, Signature, Type};
 
 use crate::probes::declares_items;
 
@@ -61,7 +61,13 @@ pub(crate) fn rebind(sig: &mut Signature, which: Bindings) -> Rebinding {
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(receiver) => {
-                let by_value = receiver.reference.is_none() && !borrows(&receiver.ty);
+                let by_value = match &receiver.kind {
+                    ReceiverKind::Value => true,
+                    ReceiverKind::Typed(_, ty) => !borrows(ty),
+                    // `&self`, and receivers later syntax adds (`&pin mut
+                    // self`) borrow.
+                    _ => false,
+                };
                 if !by_value {
                     continue;
                 }
@@ -170,7 +176,7 @@ fn borrows(ty: &Type) -> bool {
 /// function pointer.
 fn may_own_memory(ty: &Type) -> bool {
     match ty {
-        Type::Reference(_) | Type::Ptr(_) | Type::BareFn(_) | Type::Never(_) => false,
+        Type::Reference(_) | Type::Ptr(_) | Type::FnPtr(_) | Type::Never(_) => false,
         Type::Tuple(t) => !t.elems.is_empty(),
         Type::Paren(p) => may_own_memory(&p.elem),
         Type::Path(p) if p.qself.is_none() => !p.path.get_ident().is_some_and(|i| {

@@ -13,7 +13,7 @@
 // - a macro call that declares items (`pin_project! { struct .. }`) gets no
 //   probe: nothing runs there.
 
-use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
@@ -142,7 +142,7 @@ impl Probes<'_> {
         args.push_punct(Token![,](spans.path));
         args.push_value(Expr::Lit(ExprLit {
             attrs: Vec::new(),
-            lit: Lit::Int(LitInt::from(Literal::u32_suffixed(slot))),
+            lit: Lit::Int(LitInt::new(&format!("{slot}u32"), Span::call_site())),
         }));
         let call = Expr::Call(ExprCall {
             attrs: Vec::new(),
