@@ -4,11 +4,12 @@
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
-use syn::{Attribute, ImplItem, Item, ItemFn, TraitItem};
+use syn::{Attribute, ImplItem, Item, ItemFn, Stmt, TraitItem};
 
 use crate::args::{self, Args};
 use crate::body::{self, Function, SUPPORTED};
 use crate::rustdoc::running_in_rustdoc;
+use crate::stacked;
 
 /// Expands `#[profile(args)] item`. On error, the error and the unchanged
 /// item, so that the user sees one clean error and nothing else breaks.
@@ -129,6 +130,9 @@ fn may_make_const(attr: &Attribute) -> bool {
 // Input:  #[attrs] fn f(..) { .. }
 // Output: #[attrs] fn f(..') { instrumented }
 fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<ItemFn> {
+    if stacked::is_quickcheck_test(&func) {
+        return profile_quickcheck_property(func, args);
+    }
     let mut function = Function {
         attrs: func.attrs,
         vis: func.vis,
@@ -143,6 +147,21 @@ fn profile_fn(func: ItemFn, args: &Args) -> syn::Result<ItemFn> {
         sig: function.sig,
         block: Box::new(function.block),
     })
+}
+
+// Input:  (what `#[quickcheck]` above ours made of `fn p(x: T) { .. }`)
+//         #[test] fn p() { fn p(x: T) { .. } ::quickcheck::quickcheck(p as fn(T)) }
+// Output: #[test] fn p() { <fn p(x: T) instrumented> ::quickcheck::quickcheck(p as fn(T)) }
+// The user's function is the property, which quickcheck calls once a case;
+// the test around it is quickcheck's, and no line of it is the user's.
+fn profile_quickcheck_property(mut test: ItemFn, args: &Args) -> syn::Result<ItemFn> {
+    let placeholder = Stmt::Item(Item::Verbatim(TokenStream::new()));
+    let Stmt::Item(Item::Fn(property)) = std::mem::replace(&mut test.block.stmts[0], placeholder)
+    else {
+        unreachable!("`is_quickcheck_test` found the property first")
+    };
+    test.block.stmts[0] = Stmt::Item(Item::Fn(profile_fn(property, args)?));
+    Ok(test)
 }
 
 // Input:  item (the tokens the compiler gave)

@@ -10,7 +10,10 @@
 //     tracing::instrument (sync)  { let __tracing_attr_span; ..; { if false {..} USER } }
 //     tracing::instrument (async) let __tracing_instrument_future = async move { if false {..} USER }; ..
 //     async_trait                 Box::pin(async move { ..; let __ret: T = USER; __ret })
+//     quickcheck                  fn p() { fn p(USER'S PARAMETERS) USER  ::quickcheck::quickcheck(p as fn(..)) }
 //
+// The last is a function of its own: the user's function, whole, is the
+// property inside, which `expand.rs` profiles in place of the test around it.
 // These are recognised by their shape and their own names, as
 // tracing-attributes recognises async-trait's. Anything else is taken as
 // the user's own block; a body whose statements all ended up where no probe
@@ -19,7 +22,7 @@
 
 use proc_macro2::TokenTree;
 use quote::ToTokens;
-use syn::{Block, Expr, Local, LocalInit, Pat, Stmt};
+use syn::{Block, Expr, Item, ItemFn, Local, LocalInit, Pat, Stmt};
 
 /// One step from a block to a block nested in one of its statements (an
 /// expression statement or a `let`'s initialiser), through a call's one
@@ -139,6 +142,23 @@ fn async_trait_body(block: &Block) -> Option<Vec<Step>> {
             through_async: false,
         },
     ])
+}
+
+// quickcheck (`#[quickcheck]` from quickcheck_macros) on `fn p(x: T) { USER }`:
+//     #[test] fn p() { fn p(x: T) { USER } ::quickcheck::quickcheck(p as fn(T)) }
+/// Whether `func` is the test `#[quickcheck]` made of the user's function,
+/// which is then its block's first statement.
+pub(crate) fn is_quickcheck_test(func: &ItemFn) -> bool {
+    let [Stmt::Item(Item::Fn(property)), Stmt::Expr(runs, None)] = func.block.stmts.as_slice()
+    else {
+        return false;
+    };
+    func.sig.inputs.is_empty()
+        && property.sig.ident == func.sig.ident
+        && runs
+            .to_token_stream()
+            .into_iter()
+            .any(|t| contains_ident(&t, "quickcheck"))
 }
 
 /// Whether `name` is among a token tree's identifiers.
