@@ -112,3 +112,31 @@ fn a_body_of_nested_items_alone_is_profiled() {
     );
     assert!(r.function("only_items::shorten").is_none());
 }
+
+// A type declared in a profiled body keeps the name rustc gives it
+// unprofiled: the body runs in a closure, and its items stay outside it
+// (http's tests compare such a name, printed by its `Extensions`).
+#[memprof::profile]
+fn names_a_local_type() -> &'static str {
+    #[allow(dead_code)]
+    struct Local(u8);
+    std::any::type_name::<Local>()
+}
+
+fn names_a_local_type_unprofiled() -> &'static str {
+    #[allow(dead_code)]
+    struct Local(u8);
+    std::any::type_name::<Local>()
+}
+
+#[test]
+fn a_local_type_keeps_its_name() {
+    assert_eq!(
+        names_a_local_type(),
+        "items_in_bodies::names_a_local_type::Local"
+    );
+    assert_eq!(
+        names_a_local_type_unprofiled(),
+        "items_in_bodies::names_a_local_type_unprofiled::Local"
+    );
+}

@@ -41,7 +41,8 @@ fn property_above(n: u8) -> bool {
 
 #[test]
 fn quickcheck_property_either_order() {
-    // Below: the test quickcheck made runs its 100 cases.
+    // Below: the test quickcheck made runs its 100 cases (its default, with
+    // `QUICKCHECK_TESTS` unset).
     let ((), below) = capture(property_below);
     // Above, the order that needs no recognising: the same property run
     // through the same runner.

@@ -151,7 +151,12 @@ pub(crate) fn instrument(func: &mut Function, args: &Args) -> syn::Result<()> {
         };
         let new_block = if in_closure {
             let output = return_type(&func.sig.output);
-            generated_block(quote!(#entry #call.run(move || -> #output { #rebinds #(#stmts)* })))
+            let (items, stmts) = items_kept_in_frame(stmts);
+            generated_block(quote!(
+                #(#items)*
+                #entry
+                #call.run(move || -> #output { #rebinds #(#stmts)* })
+            ))
         } else {
             generated_block(quote!(#entry #rebinds #(#stmts)*))
         };
@@ -231,6 +236,21 @@ fn statements_in(block: &Block, source: &FnSource) -> usize {
     let mut counter = Counter { source, count: 0 };
     counter.visit_block(block);
     counter.count
+}
+
+// Input:  the body's statements, about to go into the closure
+// Output: (the items they declare, the rest in order)
+// The items stay in the function's own block: declared in the closure,
+// rustc would name them inside it (`f::{{closure}}::S` in `type_name`),
+// which a program may print or compare (http's tests do). An item is
+// visible throughout its block, so the closure's code sees them as before.
+// Macro calls stay in place (`macro_rules!` scope is textual, and others
+// may use a macro defined before them), and so does what the attribute
+// generated.
+fn items_kept_in_frame(stmts: &[Stmt]) -> (Vec<&Stmt>, Vec<&Stmt>) {
+    stmts.iter().partition(|stmt| {
+        matches!(stmt, Stmt::Item(item) if !matches!(item, syn::Item::Macro(_) | syn::Item::Verbatim(_)))
+    })
 }
 
 /// A block of the statements `tokens`, kept as tokens: from here on the
