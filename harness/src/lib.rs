@@ -8,6 +8,12 @@ use quote::ToTokens;
 use syn::visit::{self, Visit};
 use syn::{ImplItem, ItemFn, ItemImpl, ItemTrait, TraitItem};
 
+// The attribute's own test of which functions it leaves as written: a
+// function it would refuse gets no attribute of its own.
+#[path = "../../profile-macro/src/const_fn.rs"]
+mod const_fn;
+use const_fn::is_or_may_be_const;
+
 /// The attribute written before each profiled item.
 pub const ATTRIBUTE: &str = "#[::memprof::profile] ";
 
@@ -67,24 +73,6 @@ fn first_token_after_attributes(tokens: TokenStream) -> Option<(usize, usize)> {
     }
     let start = iter.next()?.span().start();
     Some((start.line, start.column))
-}
-
-/// Whether a function is `const`, or names the keyword in an attribute that
-/// may make it so (generic-array's `#[rustversion::attr(since(1.83),
-/// const)]`): `#[memprof::profile]` refuses the one and leaves the other as
-/// written in a block, so neither gets the attribute of its own.
-fn is_or_may_be_const(sig: &syn::Signature, attrs: &[syn::Attribute]) -> bool {
-    fn names_const(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|tree| match tree {
-            TokenTree::Ident(ident) => ident == "const" || ident == "const_fn",
-            TokenTree::Group(group) => names_const(group.stream()),
-            _ => false,
-        })
-    }
-    sig.constness.is_some()
-        || attrs
-            .iter()
-            .any(|attr| !attr.path().is_ident("doc") && names_const(attr.meta.to_token_stream()))
 }
 
 impl<'ast> Visit<'ast> for Finder {

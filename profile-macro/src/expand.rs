@@ -1,13 +1,14 @@
 // The transform of an item: a function, an `impl` block, a trait, or an
 // inline module.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Attribute, ImplItem, Item, ItemFn, Stmt, TraitItem};
 
 use crate::args::{self, Args};
 use crate::body::{self, Function, SUPPORTED};
+use crate::const_fn::{is_or_may_be_const, may_make_const};
 use crate::rustdoc::running_in_rustdoc;
 use crate::stacked;
 
@@ -104,27 +105,6 @@ fn reject_const(func: &ItemFn) -> syn::Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Whether a function is `const`, or may be made so by an attribute macro
-/// that runs after ours: one that names the keyword, as generic-array's
-/// `#[rustversion::attr(since(1.83), const)]`, or the `const_fn` crate's.
-/// In an `impl` block or a module, such a function is left as written.
-fn is_or_may_be_const(sig: &syn::Signature, attrs: &[Attribute]) -> bool {
-    sig.constness.is_some() || attrs.iter().any(may_make_const)
-}
-
-/// Whether an attribute names `const` (or is `const_fn`) anywhere in its
-/// path and arguments; a doc comment's text is not read.
-fn may_make_const(attr: &Attribute) -> bool {
-    fn names_const(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|tree| match tree {
-            TokenTree::Ident(ident) => ident == "const" || ident == "const_fn",
-            TokenTree::Group(group) => names_const(group.stream()),
-            _ => false,
-        })
-    }
-    !attr.path().is_ident("doc") && names_const(attr.meta.to_token_stream())
 }
 
 // Input:  #[attrs] fn f(..) { .. }

@@ -24,6 +24,7 @@ extern crate proc_macro;
 
 mod args;
 mod body;
+mod const_fn;
 mod expand;
 mod opt_level;
 mod params;

@@ -13,7 +13,7 @@
 // - a macro call that declares items (`pin_project! { struct .. }`) gets no
 //   probe: nothing runs there.
 
-use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
@@ -21,8 +21,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
     parse_quote_spanned, token, Attribute, Block, Expr, ExprBlock, ExprCall, ExprForLoop, ExprIf,
-    ExprLit, ExprLoop, ExprPath, ExprWhile, Lit, LitInt, Macro, Meta, Path, PathSegment, Stmt,
-    Token,
+    ExprLit, ExprLoop, ExprPath, ExprWhile, Lit, Macro, Meta, Path, PathSegment, Stmt, Token,
 };
 
 use crate::source::FnSource;
@@ -142,7 +141,7 @@ impl Probes<'_> {
         args.push_punct(Token![,](spans.path));
         args.push_value(Expr::Lit(ExprLit {
             attrs: Vec::new(),
-            lit: Lit::Int(LitInt::new(&format!("{slot}u32"), Span::call_site())),
+            lit: Lit::new(Literal::u32_suffixed(slot)),
         }));
         let call = Expr::Call(ExprCall {
             attrs: Vec::new(),
