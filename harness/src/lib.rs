@@ -2,11 +2,14 @@
 //! non-`const` free function (nested ones too), each `impl` block with a
 //! method, each trait with a default method. The attribute is written on the
 //! item's first line, after its own attributes, so no line number moves.
+//! An item whose bodies declare a module in another file (`mod name;`) gets
+//! none: rustc refuses any attribute macro on it (E0658), as a user would
+//! find.
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::visit::{self, Visit};
-use syn::{ImplItem, ItemFn, ItemImpl, ItemTrait, TraitItem};
+use syn::{Block, ImplItem, ItemFn, ItemImpl, ItemMod, ItemTrait, TraitItem};
 
 // The attribute's own test of which functions it leaves as written: a
 // function it would refuse gets no attribute of its own.
@@ -77,7 +80,7 @@ fn first_token_after_attributes(tokens: TokenStream) -> Option<(usize, usize)> {
 
 impl<'ast> Visit<'ast> for Finder {
     fn visit_item_fn(&mut self, item: &'ast ItemFn) {
-        if !is_or_may_be_const(&item.sig, &item.attrs) {
+        if !is_or_may_be_const(&item.sig, &item.attrs) && !declares_file_module(&item.block) {
             self.mark(item);
         }
         visit::visit_item_fn(self, item);
@@ -88,7 +91,11 @@ impl<'ast> Visit<'ast> for Finder {
             .items
             .iter()
             .any(|i| matches!(i, ImplItem::Fn(f) if !is_or_may_be_const(&f.sig, &f.attrs)));
-        if has_method {
+        let file_module = item
+            .items
+            .iter()
+            .any(|i| matches!(i, ImplItem::Fn(f) if declares_file_module(&f.block)));
+        if has_method && !file_module {
             self.mark(item);
         }
         // Nested items inside method bodies are still visited; the methods
@@ -104,7 +111,10 @@ impl<'ast> Visit<'ast> for Finder {
         let has_default = item.items.iter().any(
             |i| matches!(i, TraitItem::Fn(f) if f.default.is_some() && !is_or_may_be_const(&f.sig, &f.attrs)),
         );
-        if has_default {
+        let file_module = item.items.iter().any(
+            |i| matches!(i, TraitItem::Fn(syn::TraitItemFn { default: Some(body), .. }) if declares_file_module(body)),
+        );
+        if has_default && !file_module {
             self.mark(item);
         }
         for inner in &item.items {
@@ -117,6 +127,21 @@ impl<'ast> Visit<'ast> for Finder {
             }
         }
     }
+}
+
+/// Whether `block` declares, at any depth, a module in another file
+/// (`mod name;`), which rustc passes to no attribute macro on stable.
+fn declares_file_module(block: &Block) -> bool {
+    struct Finder(bool);
+    impl<'ast> Visit<'ast> for Finder {
+        fn visit_item_mod(&mut self, item: &'ast ItemMod) {
+            self.0 |= item.content.is_none();
+            visit::visit_item_mod(self, item);
+        }
+    }
+    let mut finder = Finder(false);
+    finder.visit_block(block);
+    finder.0
 }
 
 /// Byte offset of a 1-based line and 0-based character column.
@@ -234,6 +259,36 @@ mod inner {
         let annotated = annotate(source).unwrap();
         assert_eq!(annotated.text, "/* é */ #[::memprof::profile] fn f() {}\n");
         assert_eq!(annotated.points, [(1, 8)]);
+    }
+
+    #[test]
+    fn items_declaring_a_file_module_are_left_as_written() {
+        // getrandom's `fill_inner` declares `#[path = ".."] mod lazy;`.
+        let source = r#"fn fill() {
+    #[path = "lazy.rs"]
+    mod lazy;
+    inline::f();
+}
+fn inline() {
+    mod inline { pub fn f() {} }
+}
+impl S { fn a(&self) { mod m; } fn b(&self) {} }
+trait T { fn c(&self) { mod m; } }
+"#;
+        let annotated = annotate(source).unwrap();
+        let expected = r#"fn fill() {
+    #[path = "lazy.rs"]
+    mod lazy;
+    inline::f();
+}
+#[::memprof::profile] fn inline() {
+    mod inline { #[::memprof::profile] pub fn f() {} }
+}
+impl S { fn a(&self) { mod m; } fn b(&self) {} }
+trait T { fn c(&self) { mod m; } }
+"#;
+        assert_eq!(annotated.text, expected);
+        assert_eq!(annotated.points, [(6, 0), (7, 17)]);
     }
 
     #[test]

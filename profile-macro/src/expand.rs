@@ -280,10 +280,16 @@ fn not_a_function(item: &Item) -> syn::Error {
         Item::Struct(s) => (s.struct_token.span(), "a struct"),
         Item::Enum(e) => (e.enum_token.span(), "an enum"),
         Item::Union(u) => (u.union_token.span(), "a union"),
-        Item::Mod(m) => (
-            m.mod_token.span(),
-            "a module declared in another file (`mod name;`)",
-        ),
+        // rustc hands an attribute macro no file module's items (and
+        // reports that itself, E0658): the fix is the attribute on them.
+        Item::Mod(m) => {
+            return syn::Error::new(
+                m.mod_token.span(),
+                "memprof: cannot profile a module declared in another file (`mod name;`): \
+                 rustc passes its items to no attribute macro; put #[memprof::profile] on \
+                 the `impl` blocks and functions in that file",
+            )
+        }
         Item::Const(c) => (c.const_token.span(), "a const"),
         Item::Static(s) => (s.static_token.span(), "a static"),
         Item::Type(t) => (t.type_token.span(), "a type alias"),

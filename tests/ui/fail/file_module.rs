@@ -1,0 +1,5 @@
+#[memprof::profile]
+#[path = "modules/parser.rs"]
+mod parser;
+
+fn main() {}
