@@ -101,31 +101,43 @@ fn counted(
 /// after the call, as a realloc is (`counted`).
 ///
 /// While a profiled call runs on the thread, the block is a tracked one
-/// instead (`tracked`, see `tagged.rs`).
+/// instead (`tagged::allocate_tracked`).
+///
+/// Every path but the common one leaves through a jump to a function that
+/// takes plain values: the common path then keeps only the size across the
+/// inner call, and builds nothing in memory for the others.
+///
+/// # Safety
+/// `GlobalAlloc::alloc`'s contract (`alloc_zeroed`'s when `zeroed`).
 #[inline(always)]
-fn counted_alloc(
-    size: usize,
-    call: impl FnOnce() -> *mut u8,
-    tracked: impl FnOnce(&ThreadState) -> *mut u8,
-) -> *mut u8 {
+unsafe fn counted_alloc<A: GlobalAlloc>(inner: &A, layout: Layout, zeroed: bool) -> *mut u8 {
+    let size = layout.size();
     let Some(t) = this_thread_in_allocator() else {
-        return call();
+        // SAFETY: the caller's contract.
+        return unsafe { tagged::inner_alloc(inner, layout, zeroed) };
     };
     // In a debug build on x86-64 the common count is one block of assembly
     // (`totals/quiet.rs`); elsewhere `count_alloc_quietly` is false.
     if !(size <= COUNT_FIRST_MAX && quiet::count_alloc_quietly(t, size)) {
         let Some(c) = totals::own_block(t) else {
             if tagged::tracking(t) {
-                return tracked(t);
+                // SAFETY: the caller's contract.
+                return unsafe { tagged::allocate_tracked(t, inner, layout, zeroed) };
             }
-            return counted_slow(t, call, move |c| c.alloc(size));
+            // SAFETY: the caller's contract.
+            return unsafe { alloc_slow(t, inner, layout, zeroed) };
         };
         if size > COUNT_FIRST_MAX {
-            return counted_after(size, call);
+            // SAFETY: the caller's contract.
+            return unsafe { counted_after(inner, layout, zeroed) };
         }
-        c.alloc(size);
+        if c.alloc_deferring(size) {
+            // SAFETY: the caller's contract.
+            return unsafe { alloc_publishing(c.thread, c.block, inner, layout, zeroed) };
+        }
     }
-    let p = call();
+    // SAFETY: the caller's contract.
+    let p = unsafe { tagged::inner_alloc(inner, layout, zeroed) };
     if p.is_null() {
         uncount_failed_alloc(size);
     }
@@ -133,18 +145,64 @@ fn counted_alloc(
 }
 
 /// A large allocation by a thread with a block of its own: counted after
-/// the call, if it succeeded. Takes plain values and looks the thread up
-/// again: anything built in memory for this call would be built on the
-/// small allocations' path too.
+/// the call, if it succeeded; the thread is looked up again.
+///
+/// # Safety
+/// As `counted_alloc`.
 #[inline(never)]
-fn counted_after(size: usize, call: impl FnOnce() -> *mut u8) -> *mut u8 {
-    let p = call();
+unsafe fn counted_after<A: GlobalAlloc>(inner: &A, layout: Layout, zeroed: bool) -> *mut u8 {
+    // SAFETY: the caller's contract.
+    let p = unsafe { tagged::inner_alloc(inner, layout, zeroed) };
     if !p.is_null() {
         if let Some(c) = this_thread_in_allocator().and_then(totals::own_block) {
-            c.alloc(size);
+            c.alloc(layout.size());
         }
     }
     p
+}
+
+/// A small allocation counted on its thread's own block, after which the
+/// block publishes (see `Counting::alloc_deferring`).
+///
+/// # Safety
+/// As `counted_alloc`.
+#[cold]
+#[inline(never)]
+unsafe fn alloc_publishing<A: GlobalAlloc>(
+    t: &ThreadState,
+    block: &Block,
+    inner: &A,
+    layout: Layout,
+    zeroed: bool,
+) -> *mut u8 {
+    block.publish_now(t);
+    // SAFETY: the caller's contract.
+    let p = unsafe { tagged::inner_alloc(inner, layout, zeroed) };
+    if p.is_null() {
+        uncount_failed_alloc(layout.size());
+    }
+    p
+}
+
+/// An allocation by a thread without a block of its own, outside profiled
+/// code: counted wherever the thread counts (`counted_slow`).
+///
+/// # Safety
+/// As `counted_alloc`.
+#[cold]
+#[inline(never)]
+unsafe fn alloc_slow<A: GlobalAlloc>(
+    t: &ThreadState,
+    inner: &A,
+    layout: Layout,
+    zeroed: bool,
+) -> *mut u8 {
+    counted_slow(
+        t,
+        // SAFETY: the caller's contract.
+        || unsafe { tagged::inner_alloc(inner, layout, zeroed) },
+        |c| c.alloc(layout.size()),
+    )
 }
 
 /// Takes back a small allocation counted before it failed. The thread's
@@ -187,13 +245,8 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
             // SAFETY: the caller's `GlobalAlloc::alloc` contract, passed on.
             return unsafe { tagged::allocate(&self.inner, layout, false) };
         }
-        counted_alloc(
-            layout.size(),
-            // SAFETY: as above.
-            move || unsafe { self.inner.alloc(layout) },
-            // SAFETY: as above.
-            move |t| unsafe { tagged::allocate_tracked(t, &self.inner, layout, false) },
-        )
+        // SAFETY: as above.
+        unsafe { counted_alloc(&self.inner, layout, false) }
     }
 
     #[inline(always)]
@@ -202,13 +255,8 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
             // SAFETY: the caller's `GlobalAlloc::alloc_zeroed` contract.
             return unsafe { tagged::allocate(&self.inner, layout, true) };
         }
-        counted_alloc(
-            layout.size(),
-            // SAFETY: as above.
-            move || unsafe { self.inner.alloc_zeroed(layout) },
-            // SAFETY: as above.
-            move |t| unsafe { tagged::allocate_tracked(t, &self.inner, layout, true) },
-        )
+        // SAFETY: as above.
+        unsafe { counted_alloc(&self.inner, layout, true) }
     }
 
     #[inline(always)]
@@ -234,8 +282,8 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Alloc<A> {
         let Some(c) = totals::own_block(t) else {
             return dealloc_slow(t, &self.inner, ptr, layout);
         };
-        if c.dealloc(layout.size()) {
-            dealloc_publishing(c.thread, c.block, &self.inner, ptr, layout);
+        if c.dealloc_deferring(layout.size()) {
+            dealloc_finishing(c.thread, c.block, &self.inner, ptr, layout);
         } else {
             // SAFETY: as above.
             unsafe { self.inner.dealloc(ptr, layout) }
@@ -267,17 +315,19 @@ fn dealloc_slow<A: GlobalAlloc>(t: &ThreadState, inner: &A, ptr: *mut u8, layout
     unsafe { inner.dealloc(ptr, layout) }
 }
 
-/// A free after which the thread's block publishes its net bytes.
+/// A free after which more is due than counting (a new high's notes, a
+/// publication; see `Counting::dealloc_deferring`): out of line, so that
+/// the fast path only jumps.
 #[cold]
 #[inline(never)]
-fn dealloc_publishing<A: GlobalAlloc>(
+fn dealloc_finishing<A: GlobalAlloc>(
     t: &ThreadState,
     block: &Block,
     inner: &A,
     ptr: *mut u8,
     layout: Layout,
 ) {
-    block.publish_now(t);
+    block.finish_dealloc(t, layout.size());
     // SAFETY: the caller's `GlobalAlloc::dealloc` contract.
     unsafe { inner.dealloc(ptr, layout) }
 }

@@ -352,7 +352,11 @@ const MAX_TRACKED: usize = isize::MAX as usize - 64;
 /// # Safety
 /// `GlobalAlloc::alloc`'s contract.
 #[inline(always)]
-unsafe fn inner_alloc<A: GlobalAlloc>(inner: &A, layout: Layout, zeroed: bool) -> *mut u8 {
+pub(crate) unsafe fn inner_alloc<A: GlobalAlloc>(
+    inner: &A,
+    layout: Layout,
+    zeroed: bool,
+) -> *mut u8 {
     // SAFETY: the caller's contract.
     unsafe {
         if zeroed {

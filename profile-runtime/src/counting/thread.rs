@@ -338,6 +338,13 @@ impl ThreadState {
         self.high_at_free.set(high);
     }
 
+    /// Whether `net`, the block's net bytes just before a free, is a new
+    /// high (which `record_high_at_free` then records).
+    #[inline(always)]
+    pub(crate) fn is_high_at_free(&self, net: i64) -> bool {
+        net > self.high_at_free.get()
+    }
+
     /// Records `net`, the block's net bytes just before a free, if it is a
     /// new high; true when it is.
     #[inline(always)]

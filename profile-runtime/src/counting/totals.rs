@@ -263,15 +263,23 @@ impl Block {
     /// `ThreadState::high_at_free`.
     #[inline(always)]
     fn count_alloc(&self, t: &ThreadState, size: usize) {
+        if self.count_alloc_deferring(t, size) {
+            self.publish_now(t);
+        }
+    }
+
+    /// Counts an allocation, and tells whether the block must publish
+    /// (`publish_now`): the allocator's fast path leaves that to its
+    /// out-of-line path, so that it keeps no register across a call it
+    /// comes back from.
+    #[inline(always)]
+    fn count_alloc_deferring(&self, t: &ThreadState, size: usize) -> bool {
         bump(&self.allocs, 1);
         bump(&self.calls, 1);
         self.class(size).count(1, size);
         let allocated = bump(&self.allocated, size as u64);
-        let net = self.net_at(allocated);
         // Never for the `fallback` block: its limit is `i64::MAX`.
-        if net > t.rise_limit() {
-            self.publish(t, net);
-        }
+        self.net_at(allocated) > t.rise_limit()
     }
 
     /// Takes back an allocation counted before it was made, which failed.
@@ -298,6 +306,33 @@ impl Block {
         self.freed_bytes(t, size)
     }
 
+    /// Counts a free on the allocator's fast path, and tells whether
+    /// anything else is due: the notes of a new high (`freed_bytes`), or a
+    /// publication. Those are left to `finish_dealloc`, out of line, so
+    /// that the fast path makes no call it comes back from and saves no
+    /// register.
+    #[inline(always)]
+    fn count_dealloc_deferring(&self, t: &ThreadState, size: usize) -> bool {
+        bump(&self.calls, 1);
+        let freed = bump(&self.freed, size as u64);
+        self.class(size).count(u64::MAX, size);
+        let net = self.allocated().wrapping_sub(freed) as i64;
+        t.is_high_at_free(net.wrapping_add(size as i64)) || net < t.fall_limit.get()
+    }
+
+    /// What is due after a free of `size` bytes by `t` that
+    /// `count_dealloc_deferring` counted: the notes of a new high and the
+    /// publication, as `freed_bytes` and `publish_now` make them. Inlined
+    /// in the allocator's out-of-line `dealloc_finishing`.
+    #[inline(always)]
+    pub(crate) fn finish_dealloc(&self, t: &ThreadState, size: usize) {
+        let net = self.net();
+        self.note_if_high_before_free(t, net.wrapping_add(size as i64));
+        if net < t.fall_limit.get() {
+            self.publish_now(t);
+        }
+    }
+
     /// Publishes the block's net bytes (see `count_dealloc`).
     #[cold]
     #[inline(never)]
@@ -313,14 +348,21 @@ impl Block {
         let freed = bump(&self.freed, size as u64);
         self.class(size).count(u64::MAX, size);
         let net = self.allocated().wrapping_sub(freed) as i64;
-        let before = net.wrapping_add(size as i64);
+        self.note_if_high_before_free(t, net.wrapping_add(size as i64));
+        net < t.fall_limit.get()
+    }
+
+    /// Notes `before`, the net bytes just before a free, if they are a new
+    /// high: the process's peak (`note_peak_live`) and the composition of
+    /// a watched peak (`held::note_new_high`).
+    #[inline(always)]
+    fn note_if_high_before_free(&self, t: &ThreadState, before: i64) {
         if t.record_high_at_free(before) {
             self.note_peak_live(before);
             if before > t.peak_watch.get() {
                 held::note_new_high(t, before);
             }
         }
-        net < t.fall_limit.get()
     }
 
     /// Notes the process's live bytes when this thread's net bytes were
@@ -563,6 +605,24 @@ impl Counting<'_> {
             );
         }
         publish
+    }
+
+    /// `alloc` on the allocator's fast path, for a thread's own block: true
+    /// when the block must publish (`Block::publish_now`).
+    #[inline(always)]
+    #[must_use]
+    pub(crate) fn alloc_deferring(&self, size: usize) -> bool {
+        debug_assert!(!self.shared, "the fast path counts in its own block");
+        self.block.count_alloc_deferring(self.thread, size)
+    }
+
+    /// `dealloc` on the allocator's fast path, for a thread's own block:
+    /// true when `Block::finish_dealloc` is due before the block is freed.
+    #[inline(always)]
+    #[must_use]
+    pub(crate) fn dealloc_deferring(&self, size: usize) -> bool {
+        debug_assert!(!self.shared, "the fast path counts in its own block");
+        self.block.count_dealloc_deferring(self.thread, size)
     }
 
     #[inline(always)]
