@@ -45,6 +45,67 @@ fn a_macro_that_declares_items_is_not_a_line_that_runs() {
     );
 }
 
+/// As twox-hash's `dispatch!`: input that reads as an item, an expansion
+/// that declares a helper and ends in a call of it, the function's value.
+macro_rules! dispatch {
+    (fn $target:ident($arg:ident: $ty:ty) -> $ret:ty) => {
+        fn helper($arg: $ty) -> $ret {
+            $target($arg)
+        }
+        helper($arg)
+    };
+}
+
+fn double(x: u64) -> u64 {
+    x * 2
+}
+
+#[memprof::profile]
+fn dispatched(x: u64) -> u64 {
+    let v = vec![0u8; 64];
+    let x = x + v.len() as u64;
+    dispatch! { fn double(x: u64) -> u64 }
+}
+
+#[memprof::profile]
+fn counts_in_a_thread_local_declared_last() {
+    SEEN.with(|seen| seen.set(seen.get() + 1));
+    thread_local! { static SEEN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) }; }
+}
+
+#[test]
+fn a_last_macro_that_looks_like_items_keeps_the_value_and_the_items_scope() {
+    let (n, r) = capture(|| {
+        counts_in_a_thread_local_declared_last();
+        dispatched(1)
+    });
+    assert_eq!(n, 130);
+    assert_eq!(
+        Figures::of(stats(&r, "dispatched", "let v")),
+        Figures {
+            occurrences: 1,
+            allocs: 1,
+            allocated: 64,
+            increment: 64,
+            peak: 64,
+            ..Figures::default()
+        }
+    );
+    assert_eq!(
+        Figures::of(closing(&r, "dispatched")),
+        Figures {
+            occurrences: 1,
+            freed: 64,
+            increment: -64,
+            ..Figures::default()
+        }
+    );
+    assert_eq!(
+        Figures::of(closing(&r, "counts_in_a_thread_local_declared_last")).occurrences,
+        1
+    );
+}
+
 #[memprof::profile]
 fn outer() -> usize {
     #[memprof::profile]
