@@ -200,6 +200,50 @@ fn loop_headers_count_iterations_plus_one_and_bodies_count_iterations() {
     );
 }
 
+// Expressions led by a block, which the probes put where a statement
+// starts: yansi's `while { v = load(); v } == INITING`, and a `return` of
+// one. Each must keep its meaning (they did not build before).
+#[memprof::profile]
+fn block_led_expressions(n: usize) -> usize {
+    let mut left = n;
+    let mut total = 0;
+    while {
+        total += black_box(vec![0u8; 16]).len();
+        left -= 1;
+        left
+    } != 0
+    {
+        total += 1;
+    }
+    if n > 100 {
+        return { n } + total;
+    }
+    n * 2 + total
+}
+
+#[test]
+fn an_expression_led_by_a_block_keeps_its_meaning_and_its_figures() {
+    assert_eq!(block_led_expressions(4), 75);
+    assert_eq!(block_led_expressions(101), 1_817);
+    let r = report();
+    let occurrences = |text| stats(&r, "block_led_expressions", text).occurrences;
+    assert_eq!(occurrences("while {"), 105);
+    assert_eq!(
+        Figures::of(stats(&r, "block_led_expressions", "vec![0u8; 16]")),
+        Figures {
+            occurrences: 105,
+            allocs: 105,
+            allocated: 1_680,
+            freed: 1_680,
+            increment: 0,
+            peak: 16,
+        }
+    );
+    assert_eq!(occurrences("total += 1;"), 103);
+    assert_eq!(occurrences("return { n }"), 1);
+    assert_eq!(occurrences("n * 2 + total"), 1);
+}
+
 #[memprof::profile]
 fn iterator_allocates() -> usize {
     let mut total = 0;

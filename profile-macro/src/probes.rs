@@ -461,9 +461,9 @@ impl VisitMut for Probes<'_> {
         if has_let(&e.cond) {
             self.count_iterations(e.while_token.span, &mut e.body);
         } else if let Some(probe) = self.iteration(e.while_token.span) {
-            let cond = &e.cond;
-            let span = cond.span().resolved_at(Span::mixed_site());
-            *e.cond = parse_quote_spanned! {span=> { #probe; #cond } };
+            let span = e.cond.span().resolved_at(Span::mixed_site());
+            let cond = std::mem::replace(&mut *e.cond, Expr::Verbatim(TokenStream::new()));
+            *e.cond = block_ending_in(span, probe, cond);
         }
     }
 
@@ -480,10 +480,19 @@ impl VisitMut for Probes<'_> {
     // so the locals' frees show on the closing-brace line.
     fn visit_expr_return_mut(&mut self, e: &mut syn::ExprReturn) {
         visit_mut::visit_expr_return_mut(self, e);
-        let marker = self.close_marker();
-        let value = e.expr.take();
+        let marker: Stmt = syn::parse2(self.close_marker()).expect("a let statement");
         let span = e.return_token.span.resolved_at(Span::mixed_site());
-        e.expr = Some(Box::new(parse_quote_spanned! {span=> { #marker #value } }));
+        e.expr = Some(Box::new(match e.expr.take() {
+            Some(value) => block_ending_in(span, marker, *value),
+            None => Expr::Block(ExprBlock {
+                attrs: Vec::new(),
+                label: None,
+                block: Block {
+                    brace_token: token::Brace(span),
+                    stmts: vec![marker],
+                },
+            }),
+        }));
     }
 
     // Input:  pattern => expression,
@@ -506,14 +515,7 @@ impl VisitMut for Probes<'_> {
         let span = span.resolved_at(Span::mixed_site());
         let probe = self.probe_statement(Vec::new(), "line", slot as u32, ProbeSpans::all(span));
         let body = std::mem::replace(&mut *arm.body, Expr::Verbatim(TokenStream::new()));
-        *arm.body = Expr::Block(ExprBlock {
-            attrs: Vec::new(),
-            label: None,
-            block: Block {
-                brace_token: token::Brace(span),
-                stmts: vec![probe, Stmt::Expr(body, None)],
-            },
-        });
+        *arm.body = block_ending_in(span, probe, body);
         if arm.comma.is_none() {
             arm.comma = Some(Default::default());
         }
@@ -533,6 +535,23 @@ impl VisitMut for Probes<'_> {
     fn visit_expr_repeat_mut(&mut self, e: &mut syn::ExprRepeat) {
         self.visit_expr_mut(&mut e.expr);
     }
+}
+
+// Input:  first, value
+// Output: { first value }
+/// A block of `first` and then `value`, its value, braces spanned at `span`.
+/// Built as a tree, not as tokens parsed again: printed, syn puts `value` in
+/// parentheses where it would otherwise end as a statement (a condition
+/// such as `{ v = next(); v } == 0`, as yansi's `while` has).
+fn block_ending_in(span: Span, first: Stmt, value: Expr) -> Expr {
+    Expr::Block(ExprBlock {
+        attrs: Vec::new(),
+        label: None,
+        block: Block {
+            brace_token: token::Brace(span),
+            stmts: vec![first, Stmt::Expr(value, None)],
+        },
+    })
 }
 
 #[cfg(test)]
