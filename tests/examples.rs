@@ -35,7 +35,10 @@ fn temp_file(name: &str) -> PathBuf {
 /// Runs an example with the report as JSON in a file, and `env` besides;
 /// returns its stdout and the parsed report.
 fn run_example_with(name: &str, env: &[(&str, &str)]) -> (String, Value) {
-    let out_file = temp_file(&format!("{name}-report.json"));
+    // One file per run: two tests run the same example at once (timeline).
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let out_file = temp_file(&format!("{name}-{run}-report.json"));
     let out = Command::new(example_binary(name))
         .env("MEMPROF_FORMAT", "json")
         .env("MEMPROF_OUTPUT", &out_file)
