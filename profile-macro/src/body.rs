@@ -428,6 +428,10 @@ fn statics(
 //     #[cfg(not(any(all(a, not(any(not(a)))), not(a))))] marker;
 fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
     let marker = probes.close_marker();
+    let user: Vec<usize> = (0..stmts.len()).filter(|&i| !is_probe(&stmts[i])).collect();
+    let unconditional_marker = || -> Stmt {
+        syn::parse2(quote!(#[allow(unreachable_code)] #marker)).expect("a let statement")
+    };
     // Input:  { stmts; dispatch! { fn f() -> u64 [] } }
     // Output: { stmts; marker; dispatch! { fn f() -> u64 [] } }
     // A last macro call that looks like items may still give the block its
@@ -435,19 +439,16 @@ fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
     // a call of one. Wrapped in a block, items it declares would leave the
     // block's scope (earlier statements may name them); the marker goes
     // before it instead, and drops as the block ends.
-    if let Some(last) = (0..stmts.len()).rev().find(|&i| !is_probe(&stmts[i])) {
+    if let Some(&last) = user.last() {
         if let Stmt::Macro(m) = &stmts[last] {
             if m.semi_token.is_none() && declares_items(&m.mac) && presence(&m.attrs).is_none() {
-                let marker: Stmt = syn::parse2(quote!(#[allow(unreachable_code)] #marker))
-                    .expect("a let statement");
-                stmts.insert(last, marker);
+                stmts.insert(last, unconditional_marker());
                 return;
             }
         }
     }
     // The user's statements of the trailing run that `cfg` may remove, and
     // the one before it, which is always there: the possible tails.
-    let user: Vec<usize> = (0..stmts.len()).filter(|&i| !is_probe(&stmts[i])).collect();
     let mut candidates: Vec<(usize, Option<TokenStream>)> = Vec::new();
     for &i in user.iter().rev() {
         let presence = presence(statement_attributes(&stmts[i]));
@@ -490,7 +491,7 @@ fn place_close_marker(stmts: &mut Vec<Stmt>, probes: &Probes<'_>) {
         return;
     }
     let end_marker: Stmt = if tail_conditions.is_empty() {
-        syn::parse2(quote!(#[allow(unreachable_code)] #marker)).expect("a let statement")
+        unconditional_marker()
     } else {
         syn::parse2(quote! {
             #[cfg(not(any(#(#tail_conditions),*)))]

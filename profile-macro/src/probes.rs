@@ -463,7 +463,7 @@ impl VisitMut for Probes<'_> {
         } else if let Some(probe) = self.iteration(e.while_token.span) {
             let span = e.cond.span().resolved_at(Span::mixed_site());
             let cond = std::mem::replace(&mut *e.cond, Expr::Verbatim(TokenStream::new()));
-            *e.cond = block_ending_in(span, probe, cond);
+            *e.cond = block_of(span, vec![probe, Stmt::Expr(cond, None)]);
         }
     }
 
@@ -482,17 +482,11 @@ impl VisitMut for Probes<'_> {
         visit_mut::visit_expr_return_mut(self, e);
         let marker: Stmt = syn::parse2(self.close_marker()).expect("a let statement");
         let span = e.return_token.span.resolved_at(Span::mixed_site());
-        e.expr = Some(Box::new(match e.expr.take() {
-            Some(value) => block_ending_in(span, marker, *value),
-            None => Expr::Block(ExprBlock {
-                attrs: Vec::new(),
-                label: None,
-                block: Block {
-                    brace_token: token::Brace(span),
-                    stmts: vec![marker],
-                },
-            }),
-        }));
+        let value = e.expr.take().map(|value| Stmt::Expr(*value, None));
+        e.expr = Some(Box::new(block_of(
+            span,
+            [marker].into_iter().chain(value).collect(),
+        )));
     }
 
     // Input:  pattern => expression,
@@ -515,7 +509,7 @@ impl VisitMut for Probes<'_> {
         let span = span.resolved_at(Span::mixed_site());
         let probe = self.probe_statement(Vec::new(), "line", slot as u32, ProbeSpans::all(span));
         let body = std::mem::replace(&mut *arm.body, Expr::Verbatim(TokenStream::new()));
-        *arm.body = block_ending_in(span, probe, body);
+        *arm.body = block_of(span, vec![probe, Stmt::Expr(body, None)]);
         if arm.comma.is_none() {
             arm.comma = Some(Default::default());
         }
@@ -537,19 +531,19 @@ impl VisitMut for Probes<'_> {
     }
 }
 
-// Input:  first, value
-// Output: { first value }
-/// A block of `first` and then `value`, its value, braces spanned at `span`.
-/// Built as a tree, not as tokens parsed again: printed, syn puts `value` in
-/// parentheses where it would otherwise end as a statement (a condition
-/// such as `{ v = next(); v } == 0`, as yansi's `while` has).
-fn block_ending_in(span: Span, first: Stmt, value: Expr) -> Expr {
+// Input:  stmts (the last one, without `;`, the block's value)
+// Output: { stmts }
+/// A block of `stmts`, braces spanned at `span`. Built as a tree, not as
+/// tokens parsed again: printed, syn puts a last expression in parentheses
+/// where it would otherwise end as a statement (a condition such as
+/// `{ v = next(); v } == 0`, as yansi's `while` has).
+fn block_of(span: Span, stmts: Vec<Stmt>) -> Expr {
     Expr::Block(ExprBlock {
         attrs: Vec::new(),
         label: None,
         block: Block {
             brace_token: token::Brace(span),
-            stmts: vec![first, Stmt::Expr(value, None)],
+            stmts,
         },
     })
 }

@@ -137,9 +137,20 @@ unsafe fn counted_alloc<A: GlobalAlloc>(inner: &A, layout: Layout, zeroed: bool)
         }
     }
     // SAFETY: the caller's contract.
+    unsafe { alloc_counted_before(inner, layout, zeroed) }
+}
+
+/// The inner allocation of a small block already counted: taken back if it
+/// failed.
+///
+/// # Safety
+/// As `counted_alloc`.
+#[inline(always)]
+unsafe fn alloc_counted_before<A: GlobalAlloc>(inner: &A, layout: Layout, zeroed: bool) -> *mut u8 {
+    // SAFETY: the caller's contract.
     let p = unsafe { tagged::inner_alloc(inner, layout, zeroed) };
     if p.is_null() {
-        uncount_failed_alloc(size);
+        uncount_failed_alloc(layout.size());
     }
     p
 }
@@ -177,11 +188,7 @@ unsafe fn alloc_publishing<A: GlobalAlloc>(
 ) -> *mut u8 {
     block.publish_now(t);
     // SAFETY: the caller's contract.
-    let p = unsafe { tagged::inner_alloc(inner, layout, zeroed) };
-    if p.is_null() {
-        uncount_failed_alloc(layout.size());
-    }
-    p
+    unsafe { alloc_counted_before(inner, layout, zeroed) }
 }
 
 /// An allocation by a thread without a block of its own, outside profiled

@@ -314,9 +314,7 @@ impl Block {
     #[inline(always)]
     fn count_dealloc_deferring(&self, t: &ThreadState, size: usize) -> bool {
         bump(&self.calls, 1);
-        let freed = bump(&self.freed, size as u64);
-        self.class(size).count(u64::MAX, size);
-        let net = self.allocated().wrapping_sub(freed) as i64;
+        let net = self.count_freed(size);
         t.is_high_at_free(net.wrapping_add(size as i64)) || net < t.fall_limit.get()
     }
 
@@ -345,11 +343,18 @@ impl Block {
     /// be published (`publish_now`).
     #[inline(always)]
     fn freed_bytes(&self, t: &ThreadState, size: usize) -> bool {
-        let freed = bump(&self.freed, size as u64);
-        self.class(size).count(u64::MAX, size);
-        let net = self.allocated().wrapping_sub(freed) as i64;
+        let net = self.count_freed(size);
         self.note_if_high_before_free(t, net.wrapping_add(size as i64));
         net < t.fall_limit.get()
+    }
+
+    /// Counts `size` bytes freed (and their size class); the net bytes
+    /// after them.
+    #[inline(always)]
+    fn count_freed(&self, size: usize) -> i64 {
+        let freed = bump(&self.freed, size as u64);
+        self.class(size).count(u64::MAX, size);
+        self.allocated().wrapping_sub(freed) as i64
     }
 
     /// Notes `before`, the net bytes just before a free, if they are a new
